@@ -1,0 +1,61 @@
+/**
+ * EventStore: the storage port. One replica's log and its materialized todo states.
+ *
+ * Kept deliberately dumb (automerge-repo's StorageAdapter is the model): it stores and
+ * answers indexed questions; it does not validate, order-check or interpret. Meaning
+ * lives above it, in todo-log.ts (materialization) and sync/ (protocol).
+ *
+ * Implementations: MemoryEventStore (shared/, tests and simulator) and SqliteEventStore
+ * (client/worker/, wa-sqlite on OPFS in the browser, in memory under Node). Both must
+ * pass tests/contract/event-store-contract.ts.
+ *
+ * Invariants every implementation keeps:
+ *  1. `commit` is atomic: all of its events and todo states are stored, or none.
+ *  2. Committed events are never changed or removed.
+ *  3. `heads` is maintained incrementally on commit, not recomputed by scanning.
+ *  4. Results that are lists of events come in (lamport, id) order.
+ */
+import type { EventId, ReplicaId, TodoId } from './ids.ts'
+import type { TodoEvent } from './event.ts'
+import type { TodoState } from './todo-fold.ts'
+
+/** For each author, the highest lamport among its stored events. */
+export type VersionVector = Map<ReplicaId, number>
+
+export interface EventStore {
+  /** Current DAG heads: stored events that no stored event names as a parent; sorted. */
+  heads(): Promise<EventId[]>
+  /** Lamport numbers of those of `ids` that are stored (absent ids are missing). */
+  lamportsOf(ids: readonly EventId[]): Promise<Map<EventId, number>>
+  /** The stored events among `ids`, in (lamport, id) order; unknown ids are skipped. */
+  get(ids: readonly EventId[]): Promise<TodoEvent[]>
+  /** Highest stored lamport per author. */
+  clock(): Promise<VersionVector>
+  /** Events with lamport > `clock.get(author) ?? 0`, in (lamport, id) order. */
+  eventsAfter(clock: VersionVector): Promise<TodoEvent[]>
+  /** All events of one todo, in (lamport, id) order. */
+  eventsOfTodo(todo: TodoId): Promise<TodoEvent[]>
+  /** Number of stored events. */
+  count(): Promise<number>
+  /** Every materialized todo state (cold start reads these instead of replaying the log). */
+  loadTodos(): Promise<TodoState[]>
+  /**
+   * Atomically stores `events` (in (lamport, id) order, none already stored, parents
+   * stored or earlier in the batch) and upserts `todos`.
+   */
+  commit(events: readonly TodoEvent[], todos: readonly TodoState[]): Promise<void>
+  /** A small string value kept with the replica (e.g. its replica id). */
+  getMeta(key: string): Promise<string | null>
+  /** Sets a meta value. */
+  setMeta(key: string, value: string): Promise<void>
+  /** Releases the underlying resources; later calls reject with StoreClosedError. */
+  close(): Promise<void>
+}
+
+/** Thrown by any EventStore call after `close`. */
+export class StoreClosedError extends Error {
+  constructor() {
+    super('event store is closed')
+    this.name = 'StoreClosedError'
+  }
+}

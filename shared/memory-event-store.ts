@@ -1,0 +1,104 @@
+/**
+ * MemoryEventStore: the EventStore port in plain maps. For tests, the simulator and
+ * benchmarks; it is the reference the contract suite was written against.
+ */
+import type { EventId, ReplicaId, TodoId } from './ids.ts'
+import type { TodoEvent } from './event.ts'
+import type { TodoState } from './todo-fold.ts'
+import { compareEvents, sortEvents } from './order.ts'
+import { type EventStore, StoreClosedError, type VersionVector } from './event-store.ts'
+
+export class MemoryEventStore implements EventStore {
+  #events = new Map<EventId, TodoEvent>()
+  #heads = new Set<EventId>()
+  #byTodo = new Map<TodoId, TodoEvent[]>()
+  #clock: VersionVector = new Map()
+  #todos = new Map<TodoId, TodoState>()
+  #meta = new Map<string, string>()
+  #closed = false
+
+  async heads(): Promise<EventId[]> {
+    this.#check()
+    return [...this.#heads].sort()
+  }
+
+  async lamportsOf(ids: readonly EventId[]): Promise<Map<EventId, number>> {
+    this.#check()
+    const out = new Map<EventId, number>()
+    for (const id of ids) {
+      const e = this.#events.get(id)
+      if (e) out.set(id, e.lamport)
+    }
+    return out
+  }
+
+  async get(ids: readonly EventId[]): Promise<TodoEvent[]> {
+    this.#check()
+    const found = new Map<EventId, TodoEvent>()
+    for (const id of ids) {
+      const e = this.#events.get(id)
+      if (e) found.set(id, e)
+    }
+    return sortEvents([...found.values()])
+  }
+
+  async clock(): Promise<VersionVector> {
+    this.#check()
+    return new Map(this.#clock)
+  }
+
+  async eventsAfter(clock: VersionVector): Promise<TodoEvent[]> {
+    this.#check()
+    const out: TodoEvent[] = []
+    for (const e of this.#events.values()) if (e.lamport > (clock.get(e.author) ?? 0)) out.push(e)
+    return out.sort(compareEvents)
+  }
+
+  async eventsOfTodo(todo: TodoId): Promise<TodoEvent[]> {
+    this.#check()
+    return sortEvents(this.#byTodo.get(todo) ?? [])
+  }
+
+  async count(): Promise<number> {
+    this.#check()
+    return this.#events.size
+  }
+
+  async loadTodos(): Promise<TodoState[]> {
+    this.#check()
+    return [...this.#todos.values()].map((t) => ({ ...t }))
+  }
+
+  async commit(events: readonly TodoEvent[], todos: readonly TodoState[]): Promise<void> {
+    this.#check()
+    for (const e of events) {
+      if (this.#events.has(e.id)) continue
+      this.#events.set(e.id, e)
+      for (const p of e.parents) this.#heads.delete(p)
+      this.#heads.add(e.id)
+      const list = this.#byTodo.get(e.todo)
+      if (list) list.push(e)
+      else this.#byTodo.set(e.todo, [e])
+      if (e.lamport > (this.#clock.get(e.author as ReplicaId) ?? 0)) this.#clock.set(e.author, e.lamport)
+    }
+    for (const t of todos) this.#todos.set(t.id, { ...t })
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    this.#check()
+    return this.#meta.get(key) ?? null
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#check()
+    this.#meta.set(key, value)
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+  }
+
+  #check(): void {
+    if (this.#closed) throw new StoreClosedError()
+  }
+}
