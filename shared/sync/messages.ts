@@ -1,0 +1,139 @@
+/**
+ * Peer-to-peer sync messages: versioned, binary (CBOR arrays), validated on receipt.
+ *
+ *   [PROTOCOL_VERSION, 'hello',  replica, room, [[author, lamport], ...]]
+ *   [PROTOCOL_VERSION, 'events', [encodedEvent, ...]]     parents before children
+ *   [PROTOCOL_VERSION, 'want',   [eventId, ...]]
+ *   [PROTOCOL_VERSION, 'refuse', reason]
+ *
+ * Ids are raw bytes on the wire; events travel in their canonical encoding, so the
+ * receiver recomputes every id (event-codec.ts) instead of trusting one.
+ * A frame that fails these guards is dropped and logged by the engine, never thrown.
+ */
+import { decode, encode } from 'cborg'
+import {
+  type EventId,
+  type ReplicaId,
+  type RoomId,
+  EVENT_ID_BYTES,
+  REPLICA_ID_BYTES,
+  ROOM_ID_BYTES,
+  bytesToHex,
+  hexToBytes,
+} from '../ids.ts'
+import type { VersionVector } from '../event-store.ts'
+
+export const PROTOCOL_VERSION = 1
+/** Frames stay under Chromium's 256 KiB data-channel message limit, with headroom. */
+export const MAX_FRAME_BYTES = 200 * 1024
+export const MAX_IDS_PER_WANT = 4096
+export const MAX_CLOCK_ENTRIES = 100_000
+
+export type SyncMessage =
+  | { type: 'hello'; replica: ReplicaId; room: RoomId; clock: VersionVector }
+  | { type: 'events'; events: Uint8Array[] }
+  | { type: 'want'; ids: EventId[] }
+  | { type: 'refuse'; reason: string }
+
+export type ParsedMessage =
+  | { type: 'ok'; message: SyncMessage }
+  | { type: 'version-mismatch'; version: unknown }
+  | { type: 'rejected'; reason: string }
+
+export function encodeMessage(m: SyncMessage): Uint8Array {
+  switch (m.type) {
+    case 'hello':
+      return encode([
+        PROTOCOL_VERSION,
+        'hello',
+        hexToBytes(m.replica),
+        hexToBytes(m.room),
+        [...m.clock].map(([author, lamport]) => [hexToBytes(author), lamport]),
+      ])
+    case 'events':
+      return encode([PROTOCOL_VERSION, 'events', m.events])
+    case 'want':
+      return encode([PROTOCOL_VERSION, 'want', m.ids.map((id) => hexToBytes(id))])
+    case 'refuse':
+      return encode([PROTOCOL_VERSION, 'refuse', m.reason])
+  }
+}
+
+const isBytes = (x: unknown, n?: number): x is Uint8Array => x instanceof Uint8Array && (n === undefined || x.byteLength === n)
+
+/** Decodes and validates a frame from a peer; never throws. */
+export function parseMessage(bytes: Uint8Array): ParsedMessage {
+  if (bytes.byteLength > MAX_FRAME_BYTES) return { type: 'rejected', reason: `frame of ${bytes.byteLength} bytes exceeds limit` }
+  let raw: unknown
+  try {
+    raw = decode(bytes, { strict: true, allowUndefined: false, allowIndefinite: false })
+  } catch (err) {
+    return { type: 'rejected', reason: `not CBOR: ${(err as Error).message}` }
+  }
+  if (!Array.isArray(raw) || raw.length < 2) return { type: 'rejected', reason: 'not a message array' }
+  const [version, tag] = raw as unknown[]
+  if (version !== PROTOCOL_VERSION) return { type: 'version-mismatch', version }
+  switch (tag) {
+    case 'hello': {
+      const [, , replica, room, clock] = raw as unknown[]
+      if (raw.length !== 5 || !isBytes(replica, REPLICA_ID_BYTES) || !isBytes(room, ROOM_ID_BYTES)) {
+        return { type: 'rejected', reason: 'malformed hello' }
+      }
+      if (!Array.isArray(clock) || clock.length > MAX_CLOCK_ENTRIES) return { type: 'rejected', reason: 'malformed clock' }
+      const vv: VersionVector = new Map()
+      for (const entry of clock as unknown[]) {
+        if (!Array.isArray(entry) || entry.length !== 2) return { type: 'rejected', reason: 'malformed clock entry' }
+        const [author, lamport] = entry as unknown[]
+        if (!isBytes(author, REPLICA_ID_BYTES) || !Number.isSafeInteger(lamport) || (lamport as number) < 1) {
+          return { type: 'rejected', reason: 'malformed clock entry' }
+        }
+        vv.set(bytesToHex(author) as ReplicaId, lamport as number)
+      }
+      return {
+        type: 'ok',
+        message: { type: 'hello', replica: bytesToHex(replica) as ReplicaId, room: bytesToHex(room) as RoomId, clock: vv },
+      }
+    }
+    case 'events': {
+      const list = raw[2] as unknown
+      if (raw.length !== 3 || !Array.isArray(list) || !list.every((e) => isBytes(e))) {
+        return { type: 'rejected', reason: 'malformed events' }
+      }
+      return { type: 'ok', message: { type: 'events', events: list as Uint8Array[] } }
+    }
+    case 'want': {
+      const list = raw[2] as unknown
+      if (raw.length !== 3 || !Array.isArray(list) || list.length > MAX_IDS_PER_WANT || !list.every((e) => isBytes(e, EVENT_ID_BYTES))) {
+        return { type: 'rejected', reason: 'malformed want' }
+      }
+      return { type: 'ok', message: { type: 'want', ids: (list as Uint8Array[]).map((b) => bytesToHex(b) as EventId) } }
+    }
+    case 'refuse': {
+      const reason = raw[2] as unknown
+      if (raw.length !== 3 || typeof reason !== 'string') return { type: 'rejected', reason: 'malformed refuse' }
+      return { type: 'ok', message: { type: 'refuse', reason: reason.slice(0, 500) } }
+    }
+    default:
+      return { type: 'rejected', reason: `unknown message type ${JSON.stringify(String(tag)).slice(0, 40)}` }
+  }
+}
+
+/** Splits encoded events into `events` frames that each stay under MAX_FRAME_BYTES. */
+export function packEvents(encoded: readonly Uint8Array[]): Uint8Array[] {
+  const frames: Uint8Array[] = []
+  let batch: Uint8Array[] = []
+  let size = 0
+  const budget = MAX_FRAME_BYTES - 64 // CBOR array and header overhead
+  for (const e of encoded) {
+    const cost = e.byteLength + 5
+    if (batch.length > 0 && size + cost > budget) {
+      frames.push(encodeMessage({ type: 'events', events: batch }))
+      batch = []
+      size = 0
+    }
+    batch.push(e)
+    size += cost
+  }
+  if (batch.length > 0) frames.push(encodeMessage({ type: 'events', events: batch }))
+  return frames
+}

@@ -1,0 +1,94 @@
+/**
+ * ReplicaNode: the owner that wires one replica's TodoLog to its SyncEngine.
+ *
+ *   transport ──frames──▶ ┌───────────── serial queue ─────────────┐
+ *   user actions ───────▶ │ SyncEngine → effects → store / send    │ ──frames──▶ transport
+ *                         └────────────────────────────────────────┘
+ *
+ * Every input (frame, link change, local action) runs to completion, effects included,
+ * before the next starts: that is the engine's invariant 1, and it keeps the
+ * wa-sqlite connection from interleaving transactions. The worker and the in-memory
+ * simulator both use this class, so tests exercise the same wiring as the app.
+ */
+import type { ReplicaId, RoomId, TodoId } from '../ids.ts'
+import type { EventValue, TodoEvent } from '../event.ts'
+import type { Logger } from '../log.ts'
+import type { TodoLog } from '../todo-log.ts'
+import { type PeerId, type SyncEffect, SyncEngine } from './sync-engine.ts'
+
+export interface ReplicaNodeOptions {
+  replica: ReplicaId
+  room: RoomId
+  log: TodoLog
+  logger: Logger
+  /** Hands a frame to the transport; must not throw (a dead link drops it). */
+  send(peer: PeerId, bytes: Uint8Array): void
+  /** Called after events (local or remote) were stored and materialized. */
+  onStored?(events: readonly TodoEvent[], origin: 'local' | 'remote'): void
+}
+
+export class ReplicaNode {
+  readonly engine: SyncEngine
+  readonly #opts: ReplicaNodeOptions
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(opts: ReplicaNodeOptions) {
+    this.#opts = opts
+    this.engine = new SyncEngine({ replica: opts.replica, room: opts.room, store: opts.log.store, log: opts.logger })
+  }
+
+  get log(): TodoLog {
+    return this.#opts.log
+  }
+
+  /** A link to `peer` opened. */
+  connect(peer: PeerId): Promise<void> {
+    return this.#run('connect', async () => this.#apply(await this.engine.peerConnected(peer)))
+  }
+
+  /** The link to `peer` closed. */
+  disconnect(peer: PeerId): Promise<void> {
+    return this.#run('disconnect', async () => this.engine.peerDisconnected(peer))
+  }
+
+  /** A frame from `peer` arrived. */
+  receive(peer: PeerId, bytes: Uint8Array): Promise<void> {
+    return this.#run('receive', async () => this.#apply(await this.engine.receive(peer, bytes)))
+  }
+
+  /** Records a local action, stores it and pushes it to peers. Rejects if storing fails. */
+  act(todo: TodoId, type: string, value: EventValue, time: number): Promise<TodoEvent> {
+    const step = this.#queue.then(async () => {
+      const event = await this.#opts.log.author(this.#opts.replica, todo, type, value, time)
+      this.#opts.onStored?.([event], 'local')
+      await this.#apply(this.engine.localEvents([event]))
+      return event
+    })
+    this.#queue = step.catch(() => undefined)
+    return step
+  }
+
+  /** Resolves once every input queued so far has been handled. */
+  idle(): Promise<void> {
+    return this.#queue.then(() => undefined)
+  }
+
+  #run(what: string, fn: () => Promise<void>): Promise<void> {
+    const step = this.#queue.then(fn).catch((err: unknown) => {
+      this.#opts.logger.warn(`${what} failed: ${(err as Error).message}`, { err })
+    })
+    this.#queue = step
+    return step
+  }
+
+  async #apply(effects: readonly SyncEffect[]): Promise<void> {
+    for (const effect of effects) {
+      if (effect.type === 'store') {
+        const stored = await this.#opts.log.ingest(effect.events)
+        if (stored.length > 0) this.#opts.onStored?.(stored, 'remote')
+      } else {
+        this.#opts.send(effect.peer, effect.bytes)
+      }
+    }
+  }
+}

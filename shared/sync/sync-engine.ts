@@ -1,0 +1,274 @@
+/**
+ * SyncEngine: the per-replica sync state machine. Pure: frames and events in, effects out.
+ * It never touches a socket or a database; its owner (the worker, or the simulator)
+ * applies effects in order and feeds it one input at a time.
+ *
+ *   A                                        B
+ *   ── hello(version, replica, room, clock) ─▶
+ *   ◀─ hello(version, replica, room, clock) ──
+ *   ── events B lacks: eventsAfter(clock B) ──▶     exactly the missing ones, in one
+ *   ◀─ events A lacks: eventsAfter(clock A) ──      round trip, parents first
+ *   ── live events, forwarded by receivers ───▶     (gossip: reaches a partial mesh)
+ *   ◀─ want(ids) when an event came before its parents
+ *
+ * Why version vectors: every replica is one tab holding a Web Lock, so its own events
+ * form a chain (each names the heads, which include its previous event). A peer holding
+ * author X's event at lamport L therefore holds all of X's events up to L, and the
+ * clock (highest lamport per author) names a peer's whole causally closed set exactly.
+ * The cost is one entry per author ever seen; replica reuse keeps that small.
+ *
+ * Invariants:
+ *  1. Effects of one input are applied, in order, before the next input is handled.
+ *  2. `store` effects carry validated events in (lamport, id) order whose parents are
+ *     stored or earlier in the same effect.
+ *  3. An event is stored only once its lamport equals 1 + max(parents' lamports).
+ *  4. Events are never sent to a peer whose known clock already covers them.
+ *  5. Nothing a peer sends can throw out of `receive`: bad input is logged and dropped.
+ */
+import type { EventId, ReplicaId, RoomId } from '../ids.ts'
+import type { TodoEvent } from '../event.ts'
+import { decodeEvent, encodeEvent } from '../event-codec.ts'
+import type { EventStore, VersionVector } from '../event-store.ts'
+import { compareEvents } from '../order.ts'
+import type { Logger } from '../log.ts'
+import { MAX_IDS_PER_WANT, PROTOCOL_VERSION, type SyncMessage, encodeMessage, packEvents, parseMessage } from './messages.ts'
+
+/** A transport-level peer (one link); not the same thing as the peer's replica id. */
+export type PeerId = string & { readonly __brand: 'PeerId' }
+
+export type SyncEffect =
+  | { type: 'send'; peer: PeerId; bytes: Uint8Array }
+  | { type: 'store'; events: TodoEvent[] }
+
+/** The part of the store the engine reads. */
+export type SyncStoreView = Pick<EventStore, 'lamportsOf' | 'get' | 'clock' | 'eventsAfter'>
+
+export interface SyncEngineOptions {
+  replica: ReplicaId
+  room: RoomId
+  store: SyncStoreView
+  log: Logger
+}
+
+interface PeerState {
+  /** Set once the peer's hello passed the checks. */
+  replica: ReplicaId | null
+  /** What the peer is known to hold: its hello clock plus events exchanged since. */
+  known: VersionVector
+  refused: boolean
+}
+
+/** Events waiting for parents are bounded so a hostile peer cannot exhaust memory. */
+export const MAX_PENDING = 100_000
+
+export class SyncEngine {
+  readonly #opts: SyncEngineOptions
+  readonly #peers = new Map<PeerId, PeerState>()
+  readonly #pending = new Map<EventId, TodoEvent>()
+  readonly #pendingByParent = new Map<EventId, Set<EventId>>()
+  readonly #requested = new Set<EventId>()
+
+  constructor(opts: SyncEngineOptions) {
+    this.#opts = opts
+  }
+
+  /** Peers whose hello was accepted. */
+  readyPeers(): PeerId[] {
+    return [...this.#peers].filter(([, s]) => s.replica !== null && !s.refused).map(([p]) => p)
+  }
+
+  /** Events held back until their parents arrive. */
+  pendingCount(): number {
+    return this.#pending.size
+  }
+
+  /** A link opened: greet the peer with our clock. */
+  async peerConnected(peer: PeerId): Promise<SyncEffect[]> {
+    this.#peers.set(peer, { replica: null, known: new Map(), refused: false })
+    const clock = await this.#opts.store.clock()
+    return [this.#send(peer, { type: 'hello', replica: this.#opts.replica, room: this.#opts.room, clock })]
+  }
+
+  /** A link closed: forget the peer. */
+  peerDisconnected(peer: PeerId): void {
+    this.#peers.delete(peer)
+  }
+
+  /** Events authored here: push them to every ready peer that lacks them. */
+  localEvents(events: readonly TodoEvent[]): SyncEffect[] {
+    return this.#forward(events, null)
+  }
+
+  /** A frame arrived from a peer. */
+  async receive(peer: PeerId, bytes: Uint8Array): Promise<SyncEffect[]> {
+    const state = this.#peers.get(peer)
+    if (!state) {
+      this.#opts.log.warn('frame from unknown peer dropped', { peer })
+      return []
+    }
+    if (state.refused) return []
+    const parsed = parseMessage(bytes)
+    if (parsed.type === 'version-mismatch') {
+      state.refused = true
+      this.#opts.log.warn('peer speaks another protocol version; refused', { peer, version: parsed.version })
+      return [this.#send(peer, { type: 'refuse', reason: `protocol version ${PROTOCOL_VERSION} required` })]
+    }
+    if (parsed.type === 'rejected') {
+      this.#opts.log.warn(`malformed frame dropped: ${parsed.reason}`, { peer })
+      return []
+    }
+    const m = parsed.message
+    if (m.type === 'hello') return this.#onHello(peer, state, m)
+    if (m.type === 'refuse') {
+      state.refused = true
+      this.#opts.log.warn(`peer refused us: ${m.reason}`, { peer })
+      return []
+    }
+    if (state.replica === null) {
+      this.#opts.log.warn(`${m.type} before hello dropped`, { peer })
+      return []
+    }
+    if (m.type === 'want') return this.#onWant(peer, state, m.ids)
+    return this.#onEvents(peer, state, m.events)
+  }
+
+  async #onHello(peer: PeerId, state: PeerState, m: Extract<SyncMessage, { type: 'hello' }>): Promise<SyncEffect[]> {
+    if (m.room !== this.#opts.room) {
+      state.refused = true
+      this.#opts.log.warn('peer is in another room; refused', { peer })
+      return [this.#send(peer, { type: 'refuse', reason: 'wrong room' })]
+    }
+    if (m.replica === this.#opts.replica) {
+      state.refused = true
+      this.#opts.log.warn('peer claims our own replica id; refused', { peer })
+      return [this.#send(peer, { type: 'refuse', reason: 'duplicate replica' })]
+    }
+    state.replica = m.replica
+    state.known = new Map(m.clock)
+    const missing = await this.#opts.store.eventsAfter(m.clock)
+    return this.#sendEvents(peer, state, missing)
+  }
+
+  async #onWant(peer: PeerId, state: PeerState, ids: EventId[]): Promise<SyncEffect[]> {
+    const found = await this.#opts.store.get(ids)
+    return this.#sendEvents(peer, state, found, true)
+  }
+
+  async #onEvents(peer: PeerId, state: PeerState, frames: Uint8Array[]): Promise<SyncEffect[]> {
+    const incoming: TodoEvent[] = []
+    for (const bytes of frames) {
+      const d = decodeEvent(bytes)
+      if (d.type === 'rejected') this.#opts.log.warn(`invalid event dropped: ${d.reason}`, { peer })
+      else incoming.push(d.event)
+    }
+    incoming.sort(compareEvents)
+    for (const e of incoming) noteKnown(state.known, e)
+
+    const lookup = new Set<EventId>()
+    for (const e of incoming) {
+      lookup.add(e.id)
+      for (const p of e.parents) lookup.add(p)
+    }
+    const lamports = await this.#opts.store.lamportsOf([...lookup])
+    const accepted: TodoEvent[] = []
+    const wanted = new Set<EventId>()
+
+    const tryAccept = (e: TodoEvent): 'accepted' | 'waiting' | 'dropped' => {
+      if (lamports.has(e.id)) return 'dropped' // duplicate
+      let max = 0
+      const missing: EventId[] = []
+      for (const p of e.parents) {
+        const l = lamports.get(p)
+        if (l === undefined) missing.push(p)
+        else if (l > max) max = l
+      }
+      if (missing.length > 0) {
+        this.#hold(e, missing, wanted)
+        return 'waiting'
+      }
+      if (e.lamport !== max + 1) {
+        this.#opts.log.warn('event with wrong lamport dropped', { peer, id: e.id, lamport: e.lamport, expected: max + 1 })
+        return 'dropped'
+      }
+      lamports.set(e.id, e.lamport)
+      accepted.push(e)
+      return 'accepted'
+    }
+
+    for (const e of incoming) if (!this.#pending.has(e.id)) tryAccept(e)
+
+    // Release held events whose last missing parent just arrived (transitively).
+    for (let i = 0; i < accepted.length; i++) {
+      const children = this.#pendingByParent.get(accepted[i]!.id)
+      if (!children) continue
+      this.#pendingByParent.delete(accepted[i]!.id)
+      for (const childId of children) {
+        const child = this.#pending.get(childId)
+        if (!child) continue
+        const unknown = child.parents.filter((p) => !lamports.has(p))
+        if (unknown.length > 0) {
+          const found = await this.#opts.store.lamportsOf(unknown)
+          for (const [id, l] of found) lamports.set(id, l)
+        }
+        this.#unhold(child)
+        tryAccept(child)
+      }
+    }
+
+    const effects: SyncEffect[] = []
+    if (accepted.length > 0) {
+      accepted.sort(compareEvents)
+      for (const e of accepted) this.#requested.delete(e.id)
+      effects.push({ type: 'store', events: accepted })
+      effects.push(...this.#forward(accepted, peer))
+    }
+    const ask = [...wanted].filter((id) => !this.#requested.has(id)).slice(0, MAX_IDS_PER_WANT)
+    if (ask.length > 0) {
+      for (const id of ask) this.#requested.add(id)
+      effects.push(this.#send(peer, { type: 'want', ids: ask }))
+    }
+    return effects
+  }
+
+  #hold(e: TodoEvent, missing: EventId[], wanted: Set<EventId>): void {
+    if (this.#pending.size >= MAX_PENDING) {
+      this.#opts.log.warn('too many events waiting for parents; dropped one', { id: e.id })
+      return
+    }
+    this.#pending.set(e.id, e)
+    for (const p of missing) {
+      let children = this.#pendingByParent.get(p)
+      if (!children) this.#pendingByParent.set(p, (children = new Set()))
+      children.add(e.id)
+      if (!this.#pending.has(p)) wanted.add(p)
+    }
+  }
+
+  #unhold(e: TodoEvent): void {
+    this.#pending.delete(e.id)
+  }
+
+  #forward(events: readonly TodoEvent[], except: PeerId | null): SyncEffect[] {
+    const effects: SyncEffect[] = []
+    for (const [peer, state] of this.#peers) {
+      if (peer === except || state.replica === null || state.refused) continue
+      effects.push(...this.#sendEvents(peer, state, events))
+    }
+    return effects
+  }
+
+  /** Sends events the peer is not known to hold (all of them when `force`, for wants). */
+  #sendEvents(peer: PeerId, state: PeerState, events: readonly TodoEvent[], force = false): SyncEffect[] {
+    const out = force ? [...events] : events.filter((e) => e.lamport > (state.known.get(e.author) ?? 0))
+    for (const e of out) noteKnown(state.known, e)
+    return packEvents(out.map(encodeEvent)).map((bytes) => ({ type: 'send', peer, bytes }) as const)
+  }
+
+  #send(peer: PeerId, m: SyncMessage): SyncEffect {
+    return { type: 'send', peer, bytes: encodeMessage(m) }
+  }
+}
+
+function noteKnown(known: VersionVector, e: TodoEvent): void {
+  if (e.lamport > (known.get(e.author) ?? 0)) known.set(e.author, e.lamport)
+}
