@@ -1,0 +1,149 @@
+/**
+ * PeerMesh: WebRTC data-channel links (simple-peer) to the other tabs of a room,
+ * discovered and negotiated through the signaling server.
+ *
+ * Signaling payloads follow y-webrtc's shapes, published on the room's topic:
+ *   { type: 'announce', from }                 "I am here"
+ *   { type: 'announce', from, to }             "I am here too" (reply to an announce)
+ *   { type: 'signal', from, to, signal }       offer / answer / ICE candidate
+ * Glare (both sides offering at once) cannot happen: of two peers, only the one with
+ * the larger id initiates; the smaller one answers an announce with its own, directed
+ * announce so the larger one learns of it and initiates.
+ *
+ * Links live on the UI thread because RTCPeerConnection does not exist in workers; the
+ * mesh only moves bytes, the log worker speaks the sync protocol over them.
+ */
+import SimplePeer from 'simple-peer'
+import type { SignalingClient } from './signaling-client.ts'
+
+export interface PeerMeshOptions {
+  selfId: string
+  topic: string
+  signaling: SignalingClient
+  iceServers?: RTCIceServer[]
+  /** y-webrtc uses 20 + random(0..14) so that n clients rarely form isolated clusters. */
+  maxConns?: number
+  onOpen(peer: string): void
+  onFrame(peer: string, bytes: Uint8Array): void
+  onClose(peer: string): void
+  /** Test-only: peers this tab must never link to (to build partial meshes). */
+  forbidden?: ReadonlySet<string>
+}
+
+type SignalData =
+  | { type: 'announce'; from: string; to?: string }
+  | { type: 'signal'; from: string; to: string; signal: SimplePeer.SignalData }
+
+const isPeerId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 64
+
+function parseSignalData(data: unknown): SignalData | null {
+  if (typeof data !== 'object' || data === null) return null
+  const d = data as Record<string, unknown>
+  if (d.type === 'announce' && isPeerId(d.from) && (d.to === undefined || isPeerId(d.to))) return d as SignalData
+  if (d.type === 'signal' && isPeerId(d.from) && isPeerId(d.to) && typeof d.signal === 'object' && d.signal !== null) {
+    return d as SignalData
+  }
+  return null
+}
+
+export class PeerMesh {
+  readonly #opts: PeerMeshOptions
+  readonly #links = new Map<string, { peer: SimplePeer.Instance; open: boolean }>()
+  readonly #maxConns: number
+  readonly #unsubscribe: Array<() => void> = []
+
+  constructor(opts: PeerMeshOptions) {
+    this.#opts = opts
+    this.#maxConns = opts.maxConns ?? 20 + Math.floor(Math.random() * 15)
+    this.#unsubscribe.push(
+      opts.signaling.on('message', (m) => {
+        if (m.topic === opts.topic) this.#onSignal(m.data)
+      }),
+      opts.signaling.on('status', (s) => {
+        if (s === 'online') this.announce()
+      }),
+    )
+  }
+
+  /** Ids of peers with an open data channel. */
+  openPeers(): string[] {
+    return [...this.#links].filter(([, l]) => l.open).map(([id]) => id)
+  }
+
+  /** Tells the room we are here (on every (re)connection to the server). */
+  announce(to?: string): void {
+    const data: SignalData = to ? { type: 'announce', from: this.#opts.selfId, to } : { type: 'announce', from: this.#opts.selfId }
+    this.#opts.signaling.publish(this.#opts.topic, data)
+  }
+
+  /** Sends a frame on the link to `peer`; a closed or failing link drops it (logged). */
+  send(peer: string, bytes: Uint8Array): void {
+    const link = this.#links.get(peer)
+    if (!link?.open) return
+    try {
+      link.peer.send(bytes)
+    } catch (err) {
+      console.warn('[peer-mesh] send failed; closing link', peer, err)
+      link.peer.destroy()
+    }
+  }
+
+  /** Closes every link and stops listening to signaling. */
+  close(): void {
+    for (const u of this.#unsubscribe) u()
+    for (const { peer } of this.#links.values()) peer.destroy()
+    this.#links.clear()
+  }
+
+  #onSignal(raw: unknown): void {
+    const data = parseSignalData(raw)
+    if (!data) {
+      console.warn('[peer-mesh] malformed signaling payload dropped', raw)
+      return
+    }
+    const self = this.#opts.selfId
+    if (data.from === self || (data.to !== undefined && data.to !== self)) return
+    if (this.#opts.forbidden?.has(data.from)) return
+    if (data.type === 'announce') {
+      if (this.#links.has(data.from)) return
+      if (self > data.from) this.#link(data.from, true)
+      else if (data.to === undefined) this.announce(data.from)
+      return
+    }
+    let link = this.#links.get(data.from)
+    if (!link) {
+      if (data.signal.type !== 'offer') return // stale candidate or answer of a link we dropped
+      link = this.#link(data.from, false)
+    }
+    if (!link) return
+    try {
+      link.peer.signal(data.signal)
+    } catch (err) {
+      console.warn('[peer-mesh] bad signal dropped', data.from, err)
+    }
+  }
+
+  #link(remote: string, initiator: boolean): { peer: SimplePeer.Instance; open: boolean } | undefined {
+    if (this.#links.size >= this.#maxConns) return undefined
+    const peer = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.#opts.iceServers ?? [] } })
+    const link = { peer, open: false }
+    this.#links.set(remote, link)
+    peer.on('signal', (signal: SimplePeer.SignalData) => {
+      this.#opts.signaling.publish(this.#opts.topic, { type: 'signal', from: this.#opts.selfId, to: remote, signal })
+    })
+    peer.on('connect', () => {
+      link.open = true
+      this.#opts.onOpen(remote)
+    })
+    peer.on('data', (data: Uint8Array) => this.#opts.onFrame(remote, new Uint8Array(data)))
+    peer.on('error', (err: Error) => console.warn('[peer-mesh] link error', remote, err.message))
+    peer.on('close', () => {
+      if (this.#links.get(remote) !== link) return
+      this.#links.delete(remote)
+      if (link.open) this.#opts.onClose(remote)
+      // The other side may still be in the room: let whichever of us initiates relink.
+      this.announce()
+    })
+    return link
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The log worker: the single owner of a tab's replica.
+ *
+ * It claims a replica (replica-claim.ts), opens that replica's wa-sqlite database on
+ * OPFS, and runs a ReplicaNode (TodoLog + SyncEngine) whose frames travel through the
+ * UI thread — RTCPeerConnection does not exist in workers, so links live there and pass
+ * `{peer, bytes}` here. After every change it posts a fresh snapshot for the UI.
+ */
+import { type ReplicaId, type RoomId } from '../../shared/ids.ts'
+import { consoleLogger } from '../../shared/log.ts'
+import { TodoLog } from '../../shared/todo-log.ts'
+import { ReplicaNode } from '../../shared/sync/replica-node.ts'
+import type { PeerId } from '../../shared/sync/sync-engine.ts'
+import { listOpfsDatabases, openOpfsStore } from './open-sqlite.ts'
+import { claimReplica, databaseFileName } from './replica-claim.ts'
+import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
+
+const logger = consoleLogger('log-worker')
+let node: ReplicaNode | null = null
+/** Inputs that arrive while the database opens are replayed once it is open. */
+const early: ToWorker[] = []
+
+function post(message: FromWorker): void {
+  if (message.type === 'send') postMessage(message, { transfer: [message.bytes.buffer] })
+  else postMessage(message)
+}
+
+async function snapshot(log: TodoLog): Promise<LogSnapshot> {
+  return {
+    todos: log.visible().map((t) => ({ id: t.id, content: t.content, list: t.list, completed: t.completed })),
+    eventCount: await log.store.count(),
+    heads: await log.store.heads(),
+  }
+}
+
+/** Coalesces snapshot posts: many events stored in a burst cause one snapshot. */
+let snapshotQueued = false
+function scheduleSnapshot(log: TodoLog): void {
+  if (snapshotQueued) return
+  snapshotQueued = true
+  setTimeout(() => {
+    snapshotQueued = false
+    snapshot(log).then(
+      (s) => post({ type: 'state', snapshot: s }),
+      (err: unknown) => logger.warn('snapshot failed', { err }),
+    )
+  }, 0)
+}
+
+async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
+  const files = await listOpfsDatabases()
+  const { replica } = await claimReplica(room, preferred, files)
+  const store = await openOpfsStore(databaseFileName(room, replica))
+  const log = await TodoLog.open(store)
+  node = new ReplicaNode({
+    replica,
+    room,
+    log,
+    logger,
+    send: (peer, bytes) => post({ type: 'send', peer, bytes }),
+    onStored: () => scheduleSnapshot(log),
+  })
+  post({ type: 'opened', replica, snapshot: await snapshot(log) })
+  for (const m of early.splice(0)) handle(m)
+}
+
+function handle(m: ToWorker): void {
+  if (m.type === 'open') {
+    if (node) return logger.warn('open received twice; ignored')
+    open(m.room, m.preferredReplica).catch((err: unknown) => {
+      logger.warn('could not open the log', { err })
+      post({ type: 'fatal', message: `Could not open local storage: ${(err as Error).message ?? String(err)}` })
+    })
+    return
+  }
+  if (!node) {
+    early.push(m)
+    return
+  }
+  const n = node
+  switch (m.type) {
+    case 'act':
+      n.act(m.todo, m.eventType, m.value, m.time).then(
+        () => post({ type: 'act-done', requestId: m.requestId, error: null }),
+        (err: unknown) => {
+          const message = (err as Error).message ?? String(err)
+          logger.warn('storing a local event failed', { err })
+          post({ type: 'act-done', requestId: m.requestId, error: message })
+        },
+      )
+      break
+    case 'link-open':
+      void n.connect(m.peer as PeerId)
+      break
+    case 'link-frame':
+      void n.receive(m.peer as PeerId, m.bytes)
+      break
+    case 'link-close':
+      void n.disconnect(m.peer as PeerId)
+      break
+  }
+}
+
+addEventListener('message', (e: MessageEvent<unknown>) => {
+  if (!isToWorker(e.data)) {
+    logger.warn('unknown message from the UI thread dropped', { data: e.data })
+    return
+  }
+  handle(e.data)
+})

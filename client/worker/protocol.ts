@@ -1,0 +1,51 @@
+/**
+ * Messages between the UI thread and the log worker (structured-clone, not bytes on a
+ * wire, but still validated by their tag on receipt).
+ *
+ *   UI thread                                   log worker (owns wa-sqlite on OPFS)
+ *   open(room, preferredReplica)  ───────────▶  claims a replica, opens its database
+ *                                 ◀───────────  opened(replica) + state
+ *   act(todo, type, value)        ───────────▶  author event, store, push to peers
+ *   link-open / link-frame / link-close ─────▶  SyncEngine input
+ *                                 ◀───────────  send(peer, bytes)   (to the data channel)
+ *                                 ◀───────────  state (after every change)
+ */
+import type { ReplicaId, RoomId, TodoId } from '../../shared/ids.ts'
+import type { EventValue } from '../../shared/event.ts'
+
+/** A todo as the UI shows it. */
+export interface TodoView {
+  id: TodoId
+  content: string
+  list: string | null
+  completed: boolean
+}
+
+export interface LogSnapshot {
+  todos: TodoView[]
+  eventCount: number
+  heads: string[]
+}
+
+export type ToWorker =
+  | { type: 'open'; room: RoomId; preferredReplica: ReplicaId | null }
+  | { type: 'act'; requestId: number; todo: TodoId; eventType: string; value: EventValue; time: number }
+  | { type: 'link-open'; peer: string }
+  | { type: 'link-frame'; peer: string; bytes: Uint8Array }
+  | { type: 'link-close'; peer: string }
+
+export type FromWorker =
+  | { type: 'opened'; replica: ReplicaId; snapshot: LogSnapshot }
+  | { type: 'state'; snapshot: LogSnapshot }
+  | { type: 'send'; peer: string; bytes: Uint8Array }
+  | { type: 'act-done'; requestId: number; error: string | null }
+  | { type: 'fatal'; message: string }
+
+const TO_WORKER = new Set(['open', 'act', 'link-open', 'link-frame', 'link-close'])
+const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'fatal'])
+
+/** One-line guards: the tag is known (fields are typed by the sender, same bundle). */
+export const isToWorker = (m: unknown): m is ToWorker =>
+  typeof m === 'object' && m !== null && TO_WORKER.has((m as { type?: unknown }).type as string)
+export const isFromWorker = (m: unknown): m is FromWorker =>
+  typeof m === 'object' && m !== null && FROM_WORKER.has((m as { type?: unknown }).type as string)

@@ -1,0 +1,67 @@
+/**
+ * Which stored replica this tab uses.
+ *
+ * Each tab is its own replica with its own database file, `peerlog-<room>-<replica>.db`.
+ * A Web Lock named after the replica marks it as held by a live tab (locks vanish with
+ * the tab, even on a crash), so:
+ *   1. a reloaded tab asks for the replica id it kept in sessionStorage and waits
+ *      briefly for the previous document's lock to be released;
+ *   2. otherwise the tab adopts any stored replica of the room that no open tab holds;
+ *   3. otherwise it starts a new replica.
+ * Reopening a room after the browser closed therefore finds its todos offline, and
+ * storage holds at most as many replicas as tabs were ever open at the same time.
+ */
+import { type ReplicaId, type RoomId, isReplicaId, newReplicaId } from '../../shared/ids.ts'
+
+export const databaseFileName = (room: RoomId, replica: ReplicaId): string => `peerlog-${room}-${replica}.db`
+
+/** Replica ids of `room` among stored database file names. */
+export function replicasInFiles(room: RoomId, files: readonly string[]): ReplicaId[] {
+  const prefix = `peerlog-${room}-`
+  return files
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.db'))
+    .map((f) => f.slice(prefix.length, -3))
+    .filter(isReplicaId)
+}
+
+/**
+ * Takes the Web Lock `name` and holds it for the life of this worker.
+ * Resolves true once held; false if not available within `waitMs` (0: only if free now).
+ */
+export function holdLock(name: string, waitMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const forever = new Promise<void>(() => {})
+    const signal = waitMs > 0 ? AbortSignal.timeout(waitMs) : undefined
+    const options: LockOptions = waitMs > 0 ? { mode: 'exclusive', signal } : { mode: 'exclusive', ifAvailable: true }
+    navigator.locks
+      .request(name, options, (lock) => {
+        resolve(lock !== null)
+        return lock ? forever : undefined
+      })
+      .catch((err: unknown) => {
+        if (err instanceof DOMException && (err.name === 'AbortError' || err.name === 'TimeoutError')) resolve(false)
+        else reject(err as Error)
+      })
+  })
+}
+
+const lockName = (room: RoomId, replica: ReplicaId) => `peerlog-replica-${room}-${replica}`
+
+/** Claims a replica of `room` for this tab; see the module comment for the rules. */
+export async function claimReplica(
+  room: RoomId,
+  preferred: ReplicaId | null,
+  storedFiles: readonly string[],
+): Promise<{ replica: ReplicaId; adopted: boolean }> {
+  const stored = replicasInFiles(room, storedFiles)
+  if (preferred && (await holdLock(lockName(room, preferred), 3000))) {
+    return { replica: preferred, adopted: stored.includes(preferred) }
+  }
+  for (const candidate of stored) {
+    if (candidate !== preferred && (await holdLock(lockName(room, candidate), 0))) return { replica: candidate, adopted: true }
+  }
+  for (;;) {
+    const fresh = newReplicaId()
+    if (await holdLock(lockName(room, fresh), 0)) return { replica: fresh, adopted: false }
+  }
+}

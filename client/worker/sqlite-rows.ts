@@ -1,0 +1,187 @@
+/**
+ * The boundary between JavaScript values and SQLite rows: a per-connection cache of
+ * prepared statements, parameter binding, and typed column readers that validate the
+ * storage class of what they read.
+ *
+ *   bind:  string → TEXT (via UTF-8 bytes + CAST in SQL when it contains U+0000)
+ *          boolean → INTEGER 0/1,  id (hex) → BLOB,  integer → INTEGER,  null → NULL
+ *   read:  the same, checked: a row of an unexpected class throws StoreRowError.
+ *
+ * Statements are prepared once per SQL string (SQLITE_PREPARE_PERSISTENT) and reset after
+ * each use. Callers must not interleave two uses of one connection across awaits: the
+ * store serializes every call.
+ */
+import * as SQLite from '@journeyapps/wa-sqlite/src/sqlite-constants.js'
+import { bytesToHex, hexToBytes } from '../../shared/ids.ts'
+import type { EventValue } from '../../shared/event.ts'
+
+/** A bound parameter. Strings must meet `CAST(? AS TEXT)` in the SQL (see bindParam). */
+export type SqlParam = string | number | bigint | Uint8Array | null
+
+/** Thrown when a stored row does not have the shape the schema promises. */
+export class StoreRowError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StoreRowError'
+  }
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+const INT32_MAX = 0x7fffffff
+
+/** Prepared statements of one connection, keyed by SQL text. */
+export class Statements {
+  readonly #cache = new Map<string, number>()
+
+  constructor(
+    private readonly sqlite3: SQLiteAPI,
+    private readonly db: number,
+  ) {}
+
+  /** Runs one statement with `params`, calling `onRow` on each result row; returns the row count. */
+  async run(sql: string, params: readonly SqlParam[] = [], onRow?: (stmt: number) => void): Promise<number> {
+    const stmt = await this.#prepare(sql)
+    let rows = 0
+    let stepped = false
+    try {
+      params.forEach((p, i) => bindParam(this.sqlite3, stmt, i + 1, p))
+      while ((await this.sqlite3.step(stmt)) === SQLite.SQLITE_ROW) {
+        rows++
+        onRow?.(stmt)
+      }
+      stepped = true
+    } finally {
+      try {
+        await this.sqlite3.reset(stmt)
+      } catch (err) {
+        // After a failed step, reset reports that same failure again: the original error
+        // is already propagating. A reset failing on its own is a real error.
+        if (stepped) throw err
+      }
+    }
+    return rows
+  }
+
+  /** Every row of a query, each mapped by `read`. */
+  async all<T>(sql: string, params: readonly SqlParam[], read: (stmt: number) => T): Promise<T[]> {
+    const out: T[] = []
+    await this.run(sql, params, (stmt) => out.push(read(stmt)))
+    return out
+  }
+
+  /** The first row of a query mapped by `read`, or undefined when there is none. */
+  async first<T>(sql: string, params: readonly SqlParam[], read: (stmt: number) => T): Promise<T | undefined> {
+    const rows = await this.all(sql, params, read)
+    return rows[0]
+  }
+
+  /** Finalizes every cached statement (before closing the connection). */
+  async finalizeAll(): Promise<void> {
+    for (const stmt of this.#cache.values()) await this.sqlite3.finalize(stmt)
+    this.#cache.clear()
+  }
+
+  async #prepare(sql: string): Promise<number> {
+    const cached = this.#cache.get(sql)
+    if (cached !== undefined) return cached
+    const options = { unscoped: true, flags: SQLite.SQLITE_PREPARE_PERSISTENT }
+    for await (const stmt of this.sqlite3.statements(this.db, sql, options)) {
+      // Only the first statement of `sql` is used; `unscoped` keeps it alive past the loop.
+      this.#cache.set(sql, stmt)
+      return stmt
+    }
+    throw new Error(`no SQL statement in: ${sql}`)
+  }
+}
+
+/**
+ * Binds one parameter. Strings bind as TEXT, except that a string containing U+0000 binds
+ * as its UTF-8 bytes (wa-sqlite's bind_text measures strings up to the first NUL), which is
+ * why every string parameter must be wrapped in CAST(? AS TEXT) by the SQL.
+ */
+export function bindParam(sqlite3: SQLiteAPI, stmt: number, i: number, value: SqlParam): void {
+  if (value === null) sqlite3.bind_null(stmt, i)
+  else if (typeof value === 'string') {
+    if (value.includes('\0')) sqlite3.bind_blob(stmt, i, encoder.encode(value))
+    else sqlite3.bind_text(stmt, i, value)
+  } else if (typeof value === 'bigint') sqlite3.bind_int64(stmt, i, value)
+  else if (typeof value === 'number') {
+    if (Number.isInteger(value) && Math.abs(value) <= INT32_MAX) sqlite3.bind_int(stmt, i, value)
+    else if (Number.isSafeInteger(value)) sqlite3.bind_int64(stmt, i, BigInt(value))
+    else sqlite3.bind_double(stmt, i, value)
+  } else sqlite3.bind_blob(stmt, i, value)
+}
+
+/** A hex id as its bytes (throws on anything but even-length hex). */
+export function idParam(hex: string): Uint8Array {
+  return hexToBytes(hex)
+}
+
+/** An event value as a parameter: the SQL stores strings with CAST(? AS TEXT), booleans as 0/1. */
+export function valueParam(value: EventValue): SqlParam {
+  if (value === null || typeof value === 'string') return value
+  if (typeof value === 'boolean') return value ? 1 : 0
+  throw new TypeError(`event value must be a string, boolean or null, not ${typeof value}`)
+}
+
+/** A boolean as 0/1. */
+export function boolParam(value: boolean): number {
+  if (typeof value !== 'boolean') throw new TypeError(`expected a boolean, not ${typeof value}`)
+  return value ? 1 : 0
+}
+
+/** An INTEGER column as a safe integer. */
+export function readInteger(sqlite3: SQLiteAPI, stmt: number, col: number): number {
+  expectType(sqlite3, stmt, col, SQLite.SQLITE_INTEGER)
+  const value = sqlite3.column(stmt, col)
+  if (typeof value !== 'number') throw new StoreRowError(`column ${col} is not a safe integer`)
+  return value
+}
+
+/** An INTEGER 0/1 column as a boolean. */
+export function readBoolean(sqlite3: SQLiteAPI, stmt: number, col: number): boolean {
+  return readInteger(sqlite3, stmt, col) !== 0
+}
+
+/** A TEXT column, read as bytes so embedded U+0000 survives. */
+export function readText(sqlite3: SQLiteAPI, stmt: number, col: number): string {
+  expectType(sqlite3, stmt, col, SQLite.SQLITE_TEXT)
+  return decoder.decode(sqlite3.column_blob(stmt, col))
+}
+
+/** A nullable TEXT column. */
+export function readTextOrNull(sqlite3: SQLiteAPI, stmt: number, col: number): string | null {
+  return sqlite3.column_type(stmt, col) === SQLite.SQLITE_NULL ? null : readText(sqlite3, stmt, col)
+}
+
+/** A BLOB id column as lowercase hex. */
+export function readId<T extends string>(sqlite3: SQLiteAPI, stmt: number, col: number): T {
+  expectType(sqlite3, stmt, col, SQLite.SQLITE_BLOB)
+  // column_blob is a view into wasm memory: it is converted before any other SQLite call.
+  return bytesToHex(sqlite3.column_blob(stmt, col)) as T
+}
+
+/** A nullable BLOB id column. */
+export function readIdOrNull<T extends string>(sqlite3: SQLiteAPI, stmt: number, col: number): T | null {
+  return sqlite3.column_type(stmt, col) === SQLite.SQLITE_NULL ? null : readId<T>(sqlite3, stmt, col)
+}
+
+/** An event value: TEXT is a string, INTEGER a boolean, NULL null. */
+export function readValue(sqlite3: SQLiteAPI, stmt: number, col: number): EventValue {
+  switch (sqlite3.column_type(stmt, col)) {
+    case SQLite.SQLITE_NULL:
+      return null
+    case SQLite.SQLITE_INTEGER:
+      return readBoolean(sqlite3, stmt, col)
+    case SQLite.SQLITE_TEXT:
+      return readText(sqlite3, stmt, col)
+    default:
+      throw new StoreRowError(`column ${col} holds no event value`)
+  }
+}
+
+function expectType(sqlite3: SQLiteAPI, stmt: number, col: number, type: number): void {
+  const found = sqlite3.column_type(stmt, col)
+  if (found !== type) throw new StoreRowError(`column ${col} has SQLite type ${found}, expected ${type}`)
+}
