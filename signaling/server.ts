@@ -19,7 +19,7 @@ import { stat } from 'node:fs/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { pipeline } from 'node:stream'
+import { pipeline, type Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import {
   MAX_FRAME_BYTES,
@@ -116,7 +116,7 @@ class SignalingHub {
   }
 
   /** Completes a WebSocket handshake and starts relaying for it. */
-  handleUpgrade(req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req))
   }
 
@@ -348,7 +348,7 @@ export async function startSignalingServer(opts: SignalingServerOptions): Promis
   server.on('request', handler)
 
   const hub = new SignalingHub(log, opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, opts.onFrame)
-  server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (opts.ignoreUpgrade?.(req) === true) return
     hub.handleUpgrade(req, socket, head)
   })
