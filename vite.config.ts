@@ -29,6 +29,8 @@ export default defineConfig({
   test: {
     root: projectRoot,
     include: ['tests/{unit,contract,sim,integration}/**/*.test.ts'],
+    // Browser-mode tests (real OPFS in Chromium) run under vitest.browser.config.ts.
+    exclude: ['tests/**/*.browser.test.ts', 'node_modules/**'],
     environment: 'node',
     testTimeout: 20_000,
   },

@@ -37,11 +37,12 @@ export interface EventStore {
   eventsOfTodo(todo: TodoId): Promise<TodoEvent[]>
   /** Number of stored events. */
   count(): Promise<number>
-  /** Every materialized todo state (cold start reads these instead of replaying the log). */
+  /** Every materialized todo state, in no particular order (cold start reads these, it does not replay). */
   loadTodos(): Promise<TodoState[]>
   /**
-   * Atomically stores `events` (in (lamport, id) order, none already stored, parents
-   * stored or earlier in the batch) and upserts `todos`.
+   * Atomically stores `events` (in (lamport, id) order) and upserts `todos`. Events
+   * already stored are skipped. Rejects, storing nothing, if an event names a parent
+   * that is neither stored nor earlier in the batch.
    */
   commit(events: readonly TodoEvent[], todos: readonly TodoState[]): Promise<void>
   /** A small string value kept with the replica (e.g. its replica id). */

@@ -71,8 +71,18 @@ export class MemoryEventStore implements EventStore {
 
   async commit(events: readonly TodoEvent[], todos: readonly TodoState[]): Promise<void> {
     this.#check()
+    // Stage everything first, so a commit that throws partway stores nothing (invariant 1).
+    const staged = new Map<EventId, TodoEvent>()
     for (const e of events) {
-      if (this.#events.has(e.id)) continue
+      const copy: TodoEvent = { ...e, parents: [...e.parents] }
+      if (this.#events.has(copy.id) || staged.has(copy.id)) continue
+      for (const p of copy.parents) {
+        if (!this.#events.has(p) && !staged.has(p)) throw new Error(`event ${copy.id} names a missing parent ${p}`)
+      }
+      staged.set(copy.id, copy)
+    }
+    const states = todos.map((t) => ({ ...t }))
+    for (const e of staged.values()) {
       this.#events.set(e.id, e)
       for (const p of e.parents) this.#heads.delete(p)
       this.#heads.add(e.id)
@@ -81,7 +91,7 @@ export class MemoryEventStore implements EventStore {
       else this.#byTodo.set(e.todo, [e])
       if (e.lamport > (this.#clock.get(e.author as ReplicaId) ?? 0)) this.#clock.set(e.author, e.lamport)
     }
-    for (const t of todos) this.#todos.set(t.id, { ...t })
+    for (const t of states) this.#todos.set(t.id, t)
   }
 
   async getMeta(key: string): Promise<string | null> {

@@ -12,8 +12,9 @@
  * store serializes every call.
  */
 import * as SQLite from '@journeyapps/wa-sqlite/src/sqlite-constants.js'
-import { bytesToHex, hexToBytes } from '../../shared/ids.ts'
-import type { EventValue } from '../../shared/event.ts'
+import { type EventId, type ReplicaId, type TodoId, EVENT_ID_BYTES, bytesToHex, hexToBytes } from '../../shared/ids.ts'
+import type { EventValue, TodoEvent } from '../../shared/event.ts'
+import type { TodoState } from '../../shared/todo-fold.ts'
 
 /** A bound parameter. Strings must meet `CAST(? AS TEXT)` in the SQL (see bindParam). */
 export type SqlParam = string | number | bigint | Uint8Array | null
@@ -29,6 +30,7 @@ export class StoreRowError extends Error {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 const INT32_MAX = 0x7fffffff
+const EVENT_ID_HEX = EVENT_ID_BYTES * 2
 
 /** Prepared statements of one connection, keyed by SQL text. */
 export class Statements {
@@ -184,4 +186,69 @@ export function readValue(sqlite3: SQLiteAPI, stmt: number, col: number): EventV
 function expectType(sqlite3: SQLiteAPI, stmt: number, col: number, type: number): void {
   const found = sqlite3.column_type(stmt, col)
   if (found !== type) throw new StoreRowError(`column ${col} has SQLite type ${found}, expected ${type}`)
+}
+
+/**
+ * The columns readEvent expects, selected from `event e`, `replica_clock r` (its author)
+ * and `todo_key k` (its todo). Parents come back as one string of concatenated hex ids in
+ * their original order, which saves a query per event.
+ */
+export const EVENT_COLUMNS = `e.id, e.lamport, r.author, k.id, e.type, e.value, e.time,
+  (SELECT group_concat(hex(p.id), '' ORDER BY d.pos)
+     FROM event_dag d JOIN event p ON p.seq = d.parent_seq WHERE d.event_seq = e.seq)`
+
+/** An event from a row of EVENT_COLUMNS. */
+export function readEvent(sqlite3: SQLiteAPI, stmt: number): TodoEvent {
+  const parentsHex = readTextOrNull(sqlite3, stmt, 7)?.toLowerCase() ?? ''
+  const parents: EventId[] = []
+  for (let i = 0; i < parentsHex.length; i += EVENT_ID_HEX) parents.push(parentsHex.slice(i, i + EVENT_ID_HEX) as EventId)
+  return {
+    id: readId<EventId>(sqlite3, stmt, 0),
+    parents,
+    lamport: readInteger(sqlite3, stmt, 1),
+    author: readId<ReplicaId>(sqlite3, stmt, 2),
+    todo: readId<TodoId>(sqlite3, stmt, 3),
+    type: readText(sqlite3, stmt, 4),
+    value: readValue(sqlite3, stmt, 5),
+    time: readInteger(sqlite3, stmt, 6),
+  }
+}
+
+/** The `todo` columns in TodoState field order, for readTodo and todoParams. */
+export const TODO_COLUMNS =
+  'id, content, list, completed, deleted, created, created_lamport, created_id, last_lamport, last_id'
+
+/** Placeholders matching TODO_COLUMNS, text columns cast (see bindParam). */
+export const TODO_VALUES = '?1, CAST(?2 AS TEXT), CAST(?3 AS TEXT), ?4, ?5, ?6, ?7, ?8, ?9, ?10'
+
+/** A todo state as parameters for TODO_VALUES. */
+export function todoParams(t: TodoState): SqlParam[] {
+  return [
+    idParam(t.id),
+    t.content,
+    t.list,
+    boolParam(t.completed),
+    boolParam(t.deleted),
+    boolParam(t.created),
+    t.createdLamport,
+    t.createdId === null ? null : idParam(t.createdId),
+    t.lastLamport,
+    t.lastId === null ? null : idParam(t.lastId),
+  ]
+}
+
+/** A todo state from a row of TODO_COLUMNS. */
+export function readTodo(sqlite3: SQLiteAPI, stmt: number): TodoState {
+  return {
+    id: readId<TodoId>(sqlite3, stmt, 0),
+    content: readText(sqlite3, stmt, 1),
+    list: readTextOrNull(sqlite3, stmt, 2),
+    completed: readBoolean(sqlite3, stmt, 3),
+    deleted: readBoolean(sqlite3, stmt, 4),
+    created: readBoolean(sqlite3, stmt, 5),
+    createdLamport: readInteger(sqlite3, stmt, 6),
+    createdId: readIdOrNull<EventId>(sqlite3, stmt, 7),
+    lastLamport: readInteger(sqlite3, stmt, 8),
+    lastId: readIdOrNull<EventId>(sqlite3, stmt, 9),
+  }
 }

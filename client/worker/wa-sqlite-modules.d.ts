@@ -21,9 +21,19 @@ declare module '@journeyapps/wa-sqlite/src/examples/OPFSCoopSyncVFS.js' {
   export class OPFSCoopSyncVFS extends Base {
     /** Creates the VFS; register it with `sqlite3.vfs_register(vfs, makeDefault)`. */
     static create(name: string, module: object): Promise<OPFSCoopSyncVFS>
-    /** Files this VFS has opened, keyed by absolute OPFS path ("/a/b.db", "/a/b.db-journal"). */
-    persistentFiles: Map<string, unknown>
+    /**
+     * Files this VFS has opened, keyed by absolute OPFS path ("/a/b.db", "/a/b.db-journal").
+     * Entries outlive closing the database: `accessHandle` is null while it is closed.
+     */
+    persistentFiles: Map<string, OPFSCoopSyncPersistentFile>
     /** Paths SQLite may see as existing (xAccess answers from this set). */
     accessiblePaths: Set<string>
+  }
+
+  /** The VFS's record of one OPFS file (an internal class, not exported by the package). */
+  export interface OPFSCoopSyncPersistentFile {
+    fileHandle: FileSystemFileHandle | null
+    accessHandle: FileSystemSyncAccessHandle | null
+    handleRequestChannel?: BroadcastChannel
   }
 }

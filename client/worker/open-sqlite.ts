@@ -1,0 +1,138 @@
+/**
+ * Opening, listing and deleting replica databases on OPFS, inside a dedicated worker.
+ *
+ *   openOpfsStore('peerlog-<room>-<replica>.db')
+ *     └─ OPFS root/peerlog/peerlog-<room>-<replica>.db  (+ "-journal", "-wal" siblings)
+ *
+ * wa-sqlite's sync build with OPFSCoopSyncVFS: synchronous access handles exist only in
+ * dedicated workers, and the sync build is 2–4× faster than the asyncify one. The module
+ * and the VFS are created once per worker, on first use. Databases live in one OPFS
+ * directory of their own, so listing them never meets the VFS's ".ahp-*" temp directories
+ * or other apps' files; names passed in and returned are bare file names in it.
+ *
+ * Under Node use tests/helpers/open-memory-sqlite.ts: this file must stay free of node:*.
+ */
+import SQLiteESMFactory from '@journeyapps/wa-sqlite/dist/wa-sqlite.mjs'
+import * as SQLite from '@journeyapps/wa-sqlite'
+import { OPFSCoopSyncVFS } from '@journeyapps/wa-sqlite/src/examples/OPFSCoopSyncVFS.js'
+import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url'
+import { SqliteEventStore } from './sqlite-event-store.ts'
+
+/** The OPFS directory (under the origin's root) that holds every replica database. */
+export const OPFS_DATABASE_DIRECTORY = 'peerlog'
+
+const VFS_NAME = 'peerlog-opfs'
+const MAX_PATHNAME = 512
+/** Files SQLite keeps next to a database; OPFSCoopSyncVFS creates them on open. */
+const SIDE_FILE_SUFFIXES = ['-journal', '-wal']
+
+interface OpfsSqlite {
+  sqlite3: SQLiteAPI
+  vfs: OPFSCoopSyncVFS
+}
+
+let loading: Promise<OpfsSqlite> | undefined
+
+/** The wa-sqlite API with the OPFS VFS registered; created once per worker. */
+function opfsSqlite(): Promise<OpfsSqlite> {
+  loading ??= (async () => {
+    // Vite serves or emits the .wasm and hands us its URL; Emscripten fetches it from there.
+    const module = await SQLiteESMFactory({ locateFile: () => wasmUrl })
+    const sqlite3 = SQLite.Factory(module)
+    const vfs = await OPFSCoopSyncVFS.create(VFS_NAME, module)
+    // wa-sqlite's VFS base allows 64-character paths; ours (`/peerlog/peerlog-<room>-
+    // <replica>.db` plus `-journal`) are longer, and SQLite reports an over-long path
+    // only as "disk I/O error". Read by vfs_register, so set before it.
+    vfs.mxPathname = MAX_PATHNAME
+    sqlite3.vfs_register(vfs, false)
+    return { sqlite3, vfs }
+  })().catch((err: unknown) => {
+    loading = undefined // let a later call try again (e.g. after a transient OPFS error)
+    throw err
+  })
+  return loading
+}
+
+/** Opens (creating if needed) the database `fileName` and migrates it to the current schema. */
+export async function openOpfsStore(fileName: string): Promise<SqliteEventStore> {
+  const path = databasePath(fileName)
+  const { sqlite3 } = await opfsSqlite()
+  const db = await sqlite3.open_v2(path, SQLite.SQLITE_OPEN_CREATE | SQLite.SQLITE_OPEN_READWRITE, VFS_NAME)
+  try {
+    return await SqliteEventStore.open(sqlite3, db)
+  } catch (err) {
+    await sqlite3.close(db)
+    throw err
+  }
+}
+
+/** Names of the database files stored on OPFS, sorted. */
+export async function listOpfsDatabases(): Promise<string[]> {
+  const dir = await databaseDirectory()
+  if (!dir) return []
+  const names: string[] = []
+  for await (const [name, handle] of entriesOf(dir)) {
+    if (handle.kind === 'file' && !SIDE_FILE_SUFFIXES.some((s) => name.endsWith(s))) names.push(name)
+  }
+  return names.sort()
+}
+
+/**
+ * Deletes the database `fileName` and its side files. Its store must be closed first (in
+ * this worker: otherwise this rejects; in another: OPFS refuses with
+ * NoModificationAllowedError). Deleting a database that does not exist does nothing.
+ */
+export async function deleteOpfsDatabase(fileName: string): Promise<void> {
+  const path = databasePath(fileName)
+  const files = [fileName, ...SIDE_FILE_SUFFIXES.map((s) => fileName + s)]
+  if (loading) {
+    // The VFS remembers every file it opened, with a handle that deletion makes stale;
+    // reopening the same name later must start from a fresh record.
+    const { vfs } = await loading
+    if (vfs.persistentFiles.get(path)?.accessHandle) throw new Error(`database ${fileName} is open; close its store first`)
+    for (const name of files) {
+      const p = `/${OPFS_DATABASE_DIRECTORY}/${name}`
+      vfs.persistentFiles.get(p)?.handleRequestChannel?.close()
+      vfs.persistentFiles.delete(p)
+      vfs.accessiblePaths.delete(p)
+    }
+  }
+  const dir = await databaseDirectory()
+  if (!dir) return
+  for (const name of files) {
+    try {
+      await dir.removeEntry(name)
+    } catch (err) {
+      if (!(err instanceof DOMException && err.name === 'NotFoundError')) throw err
+    }
+  }
+}
+
+/**
+ * The VFS path of a database file name. Names are restricted to characters a URL path
+ * keeps as they are: the VFS parses the path as a URL, so "a b.db" would be stored as
+ * "a%20b.db" and "a#b.db" as "a".
+ */
+function databasePath(fileName: string): string {
+  const plain = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(fileName)
+  if (!plain || SIDE_FILE_SUFFIXES.some((s) => fileName.endsWith(s))) {
+    throw new Error(`not a database file name: ${JSON.stringify(fileName)}`)
+  }
+  return `/${OPFS_DATABASE_DIRECTORY}/${fileName}`
+}
+
+/** The database directory, or null before the first database was created. */
+async function databaseDirectory(): Promise<FileSystemDirectoryHandle | null> {
+  const root = await navigator.storage.getDirectory()
+  try {
+    return await root.getDirectoryHandle(OPFS_DATABASE_DIRECTORY)
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'NotFoundError') return null
+    throw err
+  }
+}
+
+/** Directory entries; the project's TS lib list lacks DOM.AsyncIterable, which types this. */
+function entriesOf(dir: FileSystemDirectoryHandle): AsyncIterable<[string, FileSystemHandle]> {
+  return (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()
+}

@@ -1,0 +1,217 @@
+/**
+ * SqliteEventStore: the EventStore port over one wa-sqlite connection (OPFS in the
+ * browser's worker, memory under Node). Schema and invariants: sqlite-schema.ts.
+ *
+ *   call ──▶ mutex (one call at a time) ──▶ cached prepared statements ──▶ SQLite
+ *
+ * - Every call runs alone: a wa-sqlite connection must not interleave statements of two
+ *   calls across awaits, so calls queue behind each other in arrival order.
+ * - `commit` is one BEGIN IMMEDIATE … COMMIT transaction (on OPFS the commit, not the
+ *   rows, costs the time). Any error rolls it back and is rethrown: all or nothing.
+ * - Per event, commit interns the author (upserting its clock entry) and the todo,
+ *   inserts the event (skipping an id already stored), its parent links, and moves the
+ *   heads: the event becomes a head, its parents stop being heads.
+ * - Precondition beyond the port's wording: every parent must be stored (or earlier in the
+ *   batch). A missing parent cannot be linked by `seq`, so the commit fails rather than
+ *   dropping the link. (MemoryEventStore stores such an event anyway.)
+ */
+import type { EventId, ReplicaId, TodoId } from '../../shared/ids.ts'
+import type { TodoEvent } from '../../shared/event.ts'
+import type { TodoState } from '../../shared/todo-fold.ts'
+import { compareEvents } from '../../shared/order.ts'
+import { type EventStore, StoreClosedError, type VersionVector } from '../../shared/event-store.ts'
+import { eventIdIs, migrate } from './sqlite-schema.ts'
+import {
+  EVENT_COLUMNS,
+  Statements,
+  TODO_COLUMNS,
+  TODO_VALUES,
+  idParam,
+  readEvent,
+  readId,
+  readInteger,
+  readText,
+  readTodo,
+  todoParams,
+  valueParam,
+} from './sqlite-rows.ts'
+
+const EVENT_FROM = 'FROM event e JOIN replica_clock r ON r.seq = e.author JOIN todo_key k ON k.seq = e.todo'
+
+const SQL = {
+  begin: 'BEGIN IMMEDIATE',
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+  heads: 'SELECT e.id FROM head h JOIN event e ON e.seq = h.seq ORDER BY e.id',
+  lamportOf: `SELECT e.lamport FROM event e WHERE ${eventIdIs('e', '?1')}`,
+  eventById: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM} WHERE ${eventIdIs('e', '?1')}`,
+  eventsOfTodo: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM}
+    WHERE e.todo = (SELECT seq FROM todo_key WHERE id = ?1) ORDER BY e.lamport, e.id`,
+  clock: 'SELECT author, lamport FROM replica_clock',
+  // Authors outer, so each author's events come from a range of the (author, lamport) index.
+  eventsAfter: `SELECT ${EVENT_COLUMNS}
+    FROM replica_clock r CROSS JOIN event e ON e.author = r.seq JOIN todo_key k ON k.seq = e.todo
+    WHERE e.lamport > coalesce((SELECT c.value FROM json_each(?1) c WHERE c.key = lower(hex(r.author))), 0)
+    ORDER BY e.lamport, e.id`,
+  count: 'SELECT count(*) FROM event',
+  loadTodos: `SELECT ${TODO_COLUMNS} FROM todo`,
+  upsertTodo: `INSERT OR REPLACE INTO todo (${TODO_COLUMNS}) VALUES (${TODO_VALUES})`,
+  upsertAuthor: `INSERT INTO replica_clock (author, lamport) VALUES (?1, ?2)
+    ON CONFLICT (author) DO UPDATE SET lamport = max(lamport, excluded.lamport)`,
+  internTodo: 'INSERT INTO todo_key (id) VALUES (?1) ON CONFLICT (id) DO NOTHING',
+  insertEvent: `INSERT INTO event (id, lamport, author, todo, type, value, time)
+    SELECT ?1, ?2, r.seq, k.seq, CAST(?5 AS TEXT), CASE typeof(?6) WHEN 'blob' THEN CAST(?6 AS TEXT) ELSE ?6 END, ?7
+    FROM replica_clock r, todo_key k WHERE r.author = ?3 AND k.id = ?4
+      AND NOT EXISTS (SELECT 1 FROM event e WHERE ${eventIdIs('e', '?1')})
+    RETURNING seq`,
+  linkParent: `INSERT INTO event_dag (event_seq, pos, parent_seq) SELECT ?1, ?2, e.seq FROM event e WHERE ${eventIdIs('e', '?3')}`,
+  dropParentHeads: 'DELETE FROM head WHERE seq IN (SELECT parent_seq FROM event_dag WHERE event_seq = ?1)',
+  addHead: 'INSERT INTO head (seq) VALUES (?1)',
+  getMeta: 'SELECT value FROM meta WHERE key = CAST(?1 AS TEXT)',
+  setMeta: 'INSERT OR REPLACE INTO meta (key, value) VALUES (CAST(?1 AS TEXT), CAST(?2 AS TEXT))',
+} as const
+
+export class SqliteEventStore implements EventStore {
+  readonly #sqlite3: SQLiteAPI
+  readonly #db: number
+  readonly #sql: Statements
+  /** Settles when the last queued call has finished; calls chain onto it. */
+  #tail: Promise<void> = Promise.resolve()
+  #closed = false
+
+  private constructor(sqlite3: SQLiteAPI, db: number) {
+    this.#sqlite3 = sqlite3
+    this.#db = db
+    this.#sql = new Statements(sqlite3, db)
+  }
+
+  /** Migrates the open database `db` to the current schema and takes ownership of it. */
+  static async open(sqlite3: SQLiteAPI, db: number): Promise<SqliteEventStore> {
+    await migrate(sqlite3, db)
+    return new SqliteEventStore(sqlite3, db)
+  }
+
+  heads(): Promise<EventId[]> {
+    return this.#use(() => this.#sql.all(SQL.heads, [], (s) => readId<EventId>(this.#sqlite3, s, 0)))
+  }
+
+  lamportsOf(ids: readonly EventId[]): Promise<Map<EventId, number>> {
+    return this.#use(async () => {
+      const out = new Map<EventId, number>()
+      for (const id of new Set(ids)) {
+        const lamport = await this.#sql.first(SQL.lamportOf, [idParam(id)], (s) => readInteger(this.#sqlite3, s, 0))
+        if (lamport !== undefined) out.set(id, lamport)
+      }
+      return out
+    })
+  }
+
+  get(ids: readonly EventId[]): Promise<TodoEvent[]> {
+    return this.#use(async () => {
+      const out: TodoEvent[] = []
+      for (const id of new Set(ids)) {
+        const event = await this.#sql.first(SQL.eventById, [idParam(id)], (s) => readEvent(this.#sqlite3, s))
+        if (event) out.push(event)
+      }
+      return out.sort(compareEvents)
+    })
+  }
+
+  clock(): Promise<VersionVector> {
+    return this.#use(async () => {
+      const clock: VersionVector = new Map()
+      await this.#sql.run(SQL.clock, [], (s) => {
+        clock.set(readId<ReplicaId>(this.#sqlite3, s, 0), readInteger(this.#sqlite3, s, 1))
+      })
+      return clock
+    })
+  }
+
+  eventsAfter(clock: VersionVector): Promise<TodoEvent[]> {
+    const known = JSON.stringify(Object.fromEntries(clock))
+    return this.#use(() => this.#sql.all(SQL.eventsAfter, [known], (s) => readEvent(this.#sqlite3, s)))
+  }
+
+  eventsOfTodo(todo: TodoId): Promise<TodoEvent[]> {
+    return this.#use(() => this.#sql.all(SQL.eventsOfTodo, [idParam(todo)], (s) => readEvent(this.#sqlite3, s)))
+  }
+
+  count(): Promise<number> {
+    return this.#use(async () => (await this.#sql.first(SQL.count, [], (s) => readInteger(this.#sqlite3, s, 0))) ?? 0)
+  }
+
+  loadTodos(): Promise<TodoState[]> {
+    return this.#use(() => this.#sql.all(SQL.loadTodos, [], (s) => readTodo(this.#sqlite3, s)))
+  }
+
+  commit(events: readonly TodoEvent[], todos: readonly TodoState[]): Promise<void> {
+    return this.#use(async () => {
+      if (events.length === 0 && todos.length === 0) return
+      await this.#sql.run(SQL.begin)
+      try {
+        for (const event of events) await this.#insertEvent(event)
+        for (const todo of todos) await this.#sql.run(SQL.upsertTodo, todoParams(todo))
+        await this.#sql.run(SQL.commit)
+      } catch (err) {
+        // Some errors (e.g. SQLITE_FULL) already rolled the transaction back.
+        if (!this.#sqlite3.get_autocommit(this.#db)) await this.#sql.run(SQL.rollback)
+        throw err
+      }
+    })
+  }
+
+  getMeta(key: string): Promise<string | null> {
+    return this.#use(async () => (await this.#sql.first(SQL.getMeta, [key], (s) => readText(this.#sqlite3, s, 0))) ?? null)
+  }
+
+  setMeta(key: string, value: string): Promise<void> {
+    return this.#use(async () => {
+      await this.#sql.run(SQL.setMeta, [key, value])
+    })
+  }
+
+  close(): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#closed) return
+      this.#closed = true
+      await this.#sql.finalizeAll()
+      await this.#sqlite3.close(this.#db)
+    })
+  }
+
+  /** Inserts one event with its parent links and head changes; skips an id already stored. */
+  async #insertEvent(e: TodoEvent): Promise<void> {
+    const id = idParam(e.id)
+    const author = idParam(e.author)
+    const todo = idParam(e.todo)
+    await this.#sql.run(SQL.upsertAuthor, [author, e.lamport])
+    await this.#sql.run(SQL.internTodo, [todo])
+    const row = [id, e.lamport, author, todo, e.type, valueParam(e.value), e.time]
+    const seq = await this.#sql.first(SQL.insertEvent, row, (s) => readInteger(this.#sqlite3, s, 0))
+    if (seq === undefined) return // already stored: events never change, so nothing to do
+    for (const [pos, parent] of e.parents.entries()) {
+      await this.#sql.run(SQL.linkParent, [seq, pos, idParam(parent)])
+      if (this.#sqlite3.changes(this.#db) !== 1) throw new Error(`parent ${parent} of event ${e.id} is not stored`)
+    }
+    await this.#sql.run(SQL.dropParentHeads, [seq])
+    await this.#sql.run(SQL.addHead, [seq])
+  }
+
+  /** Queues `fn` behind every earlier call; rejects with StoreClosedError once closed. */
+  #use<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#enqueue(() => {
+      if (this.#closed) throw new StoreClosedError()
+      return fn()
+    })
+  }
+
+  #enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(fn)
+    // The next call waits for this one to settle either way; its outcome goes to our caller.
+    this.#tail = result.then(
+      () => undefined,
+      () => undefined,
+    )
+    return result
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Vitest in headless Chromium: the EventStore contract on real OPFS
+ * (tests/contract/*.browser.test.ts). `npm run test:browser`.
+ *
+ * Uses the system's Debian Chromium (no browser downloads here). wa-sqlite is kept out
+ * of dependency pre-bundling, as in vite.config.ts, so its .wasm resolves.
+ */
+import { defineConfig } from 'vitest/config'
+import { playwright } from '@vitest/browser-playwright'
+
+export default defineConfig({
+  worker: { format: 'es' },
+  optimizeDeps: { exclude: ['@journeyapps/wa-sqlite'] },
+  test: {
+    include: ['tests/contract/**/*.browser.test.ts'],
+    testTimeout: 30_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+})
