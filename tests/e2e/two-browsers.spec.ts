@@ -20,8 +20,12 @@ test('two browsers share a todo list live and keep it across reloads', async ({ 
   await expectPeers(alice, 1)
   await expectPeers(bob, 1)
 
+  // Each waits to see the other's todo before adding: concurrent creations would be
+  // ordered by event id, and this test is about a known order.
   await addTodo(alice, 'buy milk')
+  await expect(titles(bob)).toHaveText(['buy milk'])
   await addTodo(bob, 'walk the dog')
+  await expect(titles(alice)).toHaveText(['buy milk', 'walk the dog'])
   await addTodo(alice, 'write report')
   for (const page of [alice, bob]) {
     await expect(titles(page)).toHaveText(['buy milk', 'walk the dog', 'write report'])
