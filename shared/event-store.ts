@@ -45,6 +45,8 @@ export interface EventStore {
    * that is neither stored nor earlier in the batch.
    */
   commit(events: readonly TodoEvent[], todos: readonly TodoState[]): Promise<void>
+  /** Atomically replaces every materialized todo state (after switching interpretation). */
+  replaceTodos(todos: readonly TodoState[]): Promise<void>
   /** A small string value kept with the replica (e.g. its replica id). */
   getMeta(key: string): Promise<string | null>
   /** Sets a meta value. */

@@ -94,6 +94,13 @@ export class MemoryEventStore implements EventStore {
     for (const t of states) this.#todos.set(t.id, t)
   }
 
+  async replaceTodos(todos: readonly TodoState[]): Promise<void> {
+    this.#check()
+    const states = todos.map((t) => ({ ...t }))
+    this.#todos.clear()
+    for (const t of states) this.#todos.set(t.id, t)
+  }
+
   async getMeta(key: string): Promise<string | null> {
     this.#check()
     return this.#meta.get(key) ?? null

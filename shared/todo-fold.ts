@@ -1,14 +1,15 @@
 /**
- * Last-writer-wins interpretation of a todo's events: a pure fold.
+ * Per-todo state and the last-writer-wins fold every interpretation starts from.
  *
- * Fed one todo's events in (lamport, id) order, it yields that todo's state. The last
- * event in that order wins per field (content, list, completed). `delete` is a
+ * Fed one todo's events in (lamport, id) order, the fold yields that todo's state. The
+ * last event in that order wins per field (content, list, completed). `delete` is a
  * tombstone: a todo deleted by anyone stays deleted, even if a concurrent edit sorts
  * after the delete — users expect "I deleted it" to stick.
  * Unknown event types are ignored (they are still stored and relayed).
  * Time comes from events, never from the clock, so every peer computes the same state.
+ * Other readings of the same events live in interpretations/ and reuse `applyEvent`.
  */
-import type { EventId, TodoId } from './ids.ts'
+import type { EventId, ReplicaId, TodoId } from './ids.ts'
 import type { TodoEvent } from './event.ts'
 import { compareEvents } from './order.ts'
 
@@ -26,7 +27,37 @@ export interface TodoState {
   /** Lamport and id of the last event folded in: lets a later event fold forward. */
   lastLamport: number
   lastId: EventId | null
+  /** `churn` only: every un-complete that followed a complete, in fold order. */
+  churn: ChurnEntry[]
+  /** `lww-register` only: per column, the clock of the write that won it. */
+  clocks: ColumnClocks | null
 }
+
+/** An un-complete that undid a completion: who, when, and which events. */
+export interface ChurnEntry {
+  event: EventId
+  author: ReplicaId
+  time: number
+  lamport: number
+  /** The `complete: true` event it undid. */
+  undid: EventId
+}
+
+/** The seed's LWW-register clock of one column: the winning write's lamport and id. */
+export interface ColumnClock {
+  lamport: number
+  event: EventId
+  author: ReplicaId
+}
+
+export interface ColumnClocks {
+  content: ColumnClock | null
+  list: ColumnClock | null
+  completed: ColumnClock | null
+}
+
+/** Something that folds one event into a todo state; see interpretations/. */
+export type FoldStep = (state: TodoState, event: TodoEvent) => TodoState
 
 export function emptyTodo(id: TodoId): TodoState {
   return {
@@ -40,6 +71,8 @@ export function emptyTodo(id: TodoId): TodoState {
     createdId: null,
     lastLamport: 0,
     lastId: null,
+    churn: [],
+    clocks: null,
   }
 }
 
@@ -77,9 +110,10 @@ export function foldsForward(state: TodoState, event: TodoEvent): boolean {
   return state.lastId === null || compareEvents({ lamport: state.lastLamport, id: state.lastId }, event) < 0
 }
 
-/** Folds all of one todo's events (any order in, sorted here). */
-export function foldTodo(id: TodoId, events: readonly TodoEvent[]): TodoState {
-  return [...events].sort(compareEvents).reduce(applyEvent, emptyTodo(id))
+/** Folds all of one todo's events (any order in, sorted here; duplicates ignored). */
+export function foldTodo(id: TodoId, events: readonly TodoEvent[], step: FoldStep = applyEvent): TodoState {
+  const unique = new Map(events.map((e) => [e.id, e]))
+  return [...unique.values()].sort(compareEvents).reduce(step, emptyTodo(id))
 }
 
 /** The todos a user sees: created, not deleted, in creation order. */

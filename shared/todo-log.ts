@@ -1,5 +1,6 @@
 /**
- * TodoLog: one replica's log plus its incrementally materialized LWW todo states.
+ * TodoLog: one replica's log plus its incrementally materialized todo states, under
+ * one interpretation at a time (interpretations/).
  *
  * It sits above the dumb EventStore port and gives the log its meaning:
  *   - `author` turns a user action into an event whose parents are the current heads;
@@ -8,29 +9,83 @@
  *
  * Incremental materialization: an event that sorts after everything already folded into
  * its todo folds forward in O(1); a late concurrent event that sorts earlier recomputes
- * that one todo from its own events. Nothing ever replays the whole log, and cold start
- * reads the materialized states.
+ * that one todo from its own events. Nothing replays the whole log except switching
+ * interpretation, and cold start reads the materialized states.
+ *
+ * The view's interpretation is kept in meta under INTERPRETATION_KEY. A rebuild first
+ * marks it 'rebuilding', so a crash midway is detected and the rebuild redone.
  */
 import type { ReplicaId, TodoId } from './ids.ts'
 import type { EventValue, TodoEvent } from './event.ts'
 import { sealEvent } from './event-codec.ts'
 import type { EventStore } from './event-store.ts'
 import { compareEvents } from './order.ts'
-import { type TodoState, applyEvent, emptyTodo, foldTodo, foldsForward, visibleTodos } from './todo-fold.ts'
+import { type TodoState, emptyTodo, foldTodo, foldsForward, visibleTodos } from './todo-fold.ts'
+import { INTERPRETATIONS, type Interpretation, type InterpretationName } from './interpretations/index.ts'
+import { stateHash } from './state-hash.ts'
+
+export const INTERPRETATION_KEY = 'interpretation'
 
 export class TodoLog {
   readonly store: EventStore
+  #interpretation: Interpretation
   #todos = new Map<TodoId, TodoState>()
 
-  private constructor(store: EventStore) {
+  private constructor(store: EventStore, interpretation: Interpretation) {
     this.store = store
+    this.#interpretation = interpretation
   }
 
-  /** Opens a log over a store, reading its materialized states (no replay). */
-  static async open(store: EventStore): Promise<TodoLog> {
-    const log = new TodoLog(store)
-    for (const t of await store.loadTodos()) log.#todos.set(t.id, t)
+  /**
+   * Opens a log over a store. Reads the materialized states when they were built under
+   * `name` (no replay); otherwise rebuilds them from the log.
+   */
+  static async open(store: EventStore, name: InterpretationName = 'lww'): Promise<TodoLog> {
+    const log = new TodoLog(store, INTERPRETATIONS[name])
+    const built = await store.getMeta(INTERPRETATION_KEY)
+    if (built === name || (built === null && (await store.count()) === 0)) {
+      if (built === null) await store.setMeta(INTERPRETATION_KEY, name)
+      for (const t of await store.loadTodos()) log.#todos.set(t.id, t)
+    } else {
+      await log.#rebuild()
+    }
     return log
+  }
+
+  /** The interpretation the view is built under. */
+  get interpretation(): InterpretationName {
+    return this.#interpretation.name
+  }
+
+  /** Switches interpretation: rebuilds every todo state from the log (the log is untouched). */
+  async interpret(name: InterpretationName): Promise<void> {
+    if (name === this.#interpretation.name) return
+    this.#interpretation = INTERPRETATIONS[name]
+    await this.#rebuild()
+  }
+
+  /** Every todo state, deleted and uncreated ones included. */
+  states(): TodoState[] {
+    return [...this.#todos.values()]
+  }
+
+  /** SHA-256 over every todo state and the interpretation: equal on converged peers. */
+  stateHash(): string {
+    return stateHash(this.#interpretation.name, this.#todos.values())
+  }
+
+  async #rebuild(): Promise<void> {
+    const byTodo = new Map<TodoId, TodoEvent[]>()
+    for (const e of await this.store.eventsAfter(new Map())) {
+      const list = byTodo.get(e.todo)
+      if (list) list.push(e)
+      else byTodo.set(e.todo, [e])
+    }
+    const states = [...byTodo].map(([id, events]) => foldTodo(id, events, this.#interpretation.apply))
+    await this.store.setMeta(INTERPRETATION_KEY, 'rebuilding')
+    await this.store.replaceTodos(states)
+    await this.store.setMeta(INTERPRETATION_KEY, this.#interpretation.name)
+    this.#todos = new Map(states.map((t) => [t.id, t]))
   }
 
   /** Todos as a user sees them: created, not deleted, in creation order. */
@@ -74,9 +129,10 @@ export class TodoLog {
     const changed: TodoState[] = []
     for (const [todo, added] of byTodo) {
       const current = this.#todos.get(todo) ?? emptyTodo(todo)
+      const apply = this.#interpretation.apply
       const next = foldsForward(current, added[0]!)
-        ? added.reduce(applyEvent, current)
-        : foldTodo(todo, [...(await this.store.eventsOfTodo(todo)), ...added])
+        ? added.reduce(apply, current)
+        : foldTodo(todo, [...(await this.store.eventsOfTodo(todo)), ...added], apply)
       changed.push(next)
     }
     await this.store.commit(fresh, changed)

@@ -55,6 +55,7 @@ const SQL = {
     ORDER BY e.lamport, e.id`,
   count: 'SELECT count(*) FROM event',
   loadTodos: `SELECT ${TODO_COLUMNS} FROM todo`,
+  clearTodos: 'DELETE FROM todo',
   upsertTodo: `INSERT OR REPLACE INTO todo (${TODO_COLUMNS}) VALUES (${TODO_VALUES})`,
   upsertAuthor: `INSERT INTO replica_clock (author, lamport) VALUES (?1, ?2)
     ON CONFLICT (author) DO UPDATE SET lamport = max(lamport, excluded.lamport)`,
@@ -154,6 +155,20 @@ export class SqliteEventStore implements EventStore {
         await this.#sql.run(SQL.commit)
       } catch (err) {
         // Some errors (e.g. SQLITE_FULL) already rolled the transaction back.
+        if (!this.#sqlite3.get_autocommit(this.#db)) await this.#sql.run(SQL.rollback)
+        throw err
+      }
+    })
+  }
+
+  replaceTodos(todos: readonly TodoState[]): Promise<void> {
+    return this.#use(async () => {
+      await this.#sql.run(SQL.begin)
+      try {
+        await this.#sql.run(SQL.clearTodos)
+        for (const todo of todos) await this.#sql.run(SQL.upsertTodo, todoParams(todo))
+        await this.#sql.run(SQL.commit)
+      } catch (err) {
         if (!this.#sqlite3.get_autocommit(this.#db)) await this.#sql.run(SQL.rollback)
         throw err
       }

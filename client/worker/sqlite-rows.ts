@@ -216,10 +216,10 @@ export function readEvent(sqlite3: SQLiteAPI, stmt: number): TodoEvent {
 
 /** The `todo` columns in TodoState field order, for readTodo and todoParams. */
 export const TODO_COLUMNS =
-  'id, content, list, completed, deleted, created, created_lamport, created_id, last_lamport, last_id'
+  'id, content, list, completed, deleted, created, created_lamport, created_id, last_lamport, last_id, extra'
 
 /** Placeholders matching TODO_COLUMNS, text columns cast (see bindParam). */
-export const TODO_VALUES = '?1, CAST(?2 AS TEXT), CAST(?3 AS TEXT), ?4, ?5, ?6, ?7, ?8, ?9, ?10'
+export const TODO_VALUES = '?1, CAST(?2 AS TEXT), CAST(?3 AS TEXT), ?4, ?5, ?6, ?7, ?8, ?9, ?10, CAST(?11 AS TEXT)'
 
 /** A todo state as parameters for TODO_VALUES. */
 export function todoParams(t: TodoState): SqlParam[] {
@@ -234,6 +234,7 @@ export function todoParams(t: TodoState): SqlParam[] {
     t.createdId === null ? null : idParam(t.createdId),
     t.lastLamport,
     t.lastId === null ? null : idParam(t.lastId),
+    t.churn.length === 0 && t.clocks === null ? null : JSON.stringify({ churn: t.churn, clocks: t.clocks }),
   ]
 }
 
@@ -250,5 +251,13 @@ export function readTodo(sqlite3: SQLiteAPI, stmt: number): TodoState {
     createdId: readIdOrNull<EventId>(sqlite3, stmt, 7),
     lastLamport: readInteger(sqlite3, stmt, 8),
     lastId: readIdOrNull<EventId>(sqlite3, stmt, 9),
+    ...readExtra(readTextOrNull(sqlite3, stmt, 10)),
   }
+}
+
+/** Interpretation-specific fields, written by this module as JSON (so trusted in shape). */
+function readExtra(json: string | null): Pick<TodoState, 'churn' | 'clocks'> {
+  if (json === null) return { churn: [], clocks: null }
+  const parsed = JSON.parse(json) as Pick<TodoState, 'churn' | 'clocks'>
+  return { churn: parsed.churn ?? [], clocks: parsed.clocks ?? null }
 }

@@ -80,7 +80,8 @@ CREATE TABLE todo (
   created_lamport INTEGER NOT NULL,
   created_id BLOB,
   last_lamport INTEGER NOT NULL,
-  last_id BLOB
+  last_id BLOB,
+  extra TEXT -- JSON of interpretation-specific fields (churn, clocks); NULL when empty
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE meta (

@@ -206,6 +206,15 @@ export function runEventStoreContract(
         createdId: 'aa'.repeat(32) as EventId,
         lastLamport: 7,
         lastId: 'bb'.repeat(32) as EventId,
+        churn: [],
+        clocks: null,
+      }
+      const reviewed: TodoState = {
+        ...done,
+        id: T2,
+        completed: false,
+        churn: [{ event: 'cc'.repeat(32) as EventId, author: A, time: 1_700_000_000_123, lamport: 6, undid: 'dd'.repeat(32) as EventId }],
+        clocks: { content: { lamport: 2, event: 'ee'.repeat(32) as EventId, author: B }, list: null, completed: null },
       }
 
       it('round-trip exactly, nulls and booleans included', async () => {
@@ -219,6 +228,19 @@ export function runEventStoreContract(
         const reopened = { ...done, completed: false, deleted: true, list: null, content: '', lastLamport: 8 }
         await store.commit([], [reopened])
         expect(await store.loadTodos()).toStrictEqual([reopened])
+      })
+
+      it('keep interpretation fields (churn entries, column clocks) exactly', async () => {
+        await store.commit([], [reviewed])
+        expect(await store.loadTodos()).toStrictEqual([reviewed])
+      })
+
+      it('are all replaced, atomically, by replaceTodos', async () => {
+        await store.commit([], [done, emptyTodo(T2)])
+        await store.replaceTodos([reviewed])
+        expect(await store.loadTodos()).toStrictEqual([reviewed])
+        await store.replaceTodos([])
+        expect(await store.loadTodos()).toStrictEqual([])
       })
     })
 

@@ -59,6 +59,7 @@ class RemoteEventStore implements EventStore {
   count: EventStore['count'] = () => this.#call('count')
   loadTodos: EventStore['loadTodos'] = () => this.#call('loadTodos')
   commit: EventStore['commit'] = (events, todos) => this.#call('commit', events, todos)
+  replaceTodos: EventStore['replaceTodos'] = (todos) => this.#call('replaceTodos', todos)
   getMeta: EventStore['getMeta'] = (key) => this.#call('getMeta', key)
   setMeta: EventStore['setMeta'] = (key, value) => this.#call('setMeta', key, value)
   close: EventStore['close'] = () => this.#call('close')
