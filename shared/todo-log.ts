@@ -21,7 +21,7 @@ import { sealEvent } from './event-codec.ts'
 import type { EventStore } from './event-store.ts'
 import { compareEvents } from './order.ts'
 import { type TodoState, emptyTodo, foldTodo, foldsForward, visibleTodos } from './todo-fold.ts'
-import { INTERPRETATIONS, type Interpretation, type InterpretationName } from './interpretations/index.ts'
+import { INTERPRETATIONS, type Interpretation, type InterpretationName, isInterpretationName } from './interpretations/index.ts'
 import { stateHash } from './state-hash.ts'
 
 export const INTERPRETATION_KEY = 'interpretation'
@@ -37,14 +37,16 @@ export class TodoLog {
   }
 
   /**
-   * Opens a log over a store. Reads the materialized states when they were built under
-   * `name` (no replay); otherwise rebuilds them from the log.
+   * Opens a log over a store under `name` (default: the one its view was last built
+   * under, else lww). Reads the materialized states when they were built under that
+   * interpretation (no replay); otherwise rebuilds them from the log.
    */
-  static async open(store: EventStore, name: InterpretationName = 'lww'): Promise<TodoLog> {
-    const log = new TodoLog(store, INTERPRETATIONS[name])
+  static async open(store: EventStore, name?: InterpretationName): Promise<TodoLog> {
     const built = await store.getMeta(INTERPRETATION_KEY)
-    if (built === name || (built === null && (await store.count()) === 0)) {
-      if (built === null) await store.setMeta(INTERPRETATION_KEY, name)
+    const wanted = name ?? (isInterpretationName(built) ? built : 'lww')
+    const log = new TodoLog(store, INTERPRETATIONS[wanted])
+    if (built === wanted || (built === null && (await store.count()) === 0)) {
+      if (built === null) await store.setMeta(INTERPRETATION_KEY, wanted)
       for (const t of await store.loadTodos()) log.#todos.set(t.id, t)
     } else {
       await log.#rebuild()

@@ -27,9 +27,18 @@ function post(message: FromWorker): void {
 
 async function snapshot(log: TodoLog): Promise<LogSnapshot> {
   return {
-    todos: log.visible().map((t) => ({ id: t.id, content: t.content, list: t.list, completed: t.completed })),
+    todos: log.visible().map((t) => ({
+      id: t.id,
+      content: t.content,
+      list: t.list,
+      completed: t.completed,
+      churn: t.churn,
+      clocks: t.clocks,
+    })),
     eventCount: await log.store.count(),
     heads: await log.store.heads(),
+    interpretation: log.interpretation,
+    stateHash: log.stateHash(),
   }
 }
 
@@ -87,6 +96,12 @@ function handle(m: ToWorker): void {
           logger.warn('storing a local event failed', { err })
           post({ type: 'act-done', requestId: m.requestId, error: message })
         },
+      )
+      break
+    case 'interpret':
+      n.interpret(m.name).then(
+        () => scheduleSnapshot(n.log),
+        (err: unknown) => logger.warn('switching interpretation failed', { err }),
       )
       break
     case 'link-open':

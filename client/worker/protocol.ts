@@ -12,6 +12,8 @@
  */
 import type { ReplicaId, RoomId, TodoId } from '../../shared/ids.ts'
 import type { EventValue } from '../../shared/event.ts'
+import type { ChurnEntry, ColumnClocks } from '../../shared/todo-fold.ts'
+import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 
 /** A todo as the UI shows it. */
 export interface TodoView {
@@ -19,17 +21,25 @@ export interface TodoView {
   content: string
   list: string | null
   completed: boolean
+  /** Under `churn`: un-completes that followed a completion. Empty otherwise. */
+  churn: ChurnEntry[]
+  /** Under `lww-register`: each column's winning clock. Null otherwise. */
+  clocks: ColumnClocks | null
 }
 
 export interface LogSnapshot {
   todos: TodoView[]
   eventCount: number
   heads: string[]
+  interpretation: InterpretationName
+  /** Equal on every peer with the same events and interpretation. */
+  stateHash: string
 }
 
 export type ToWorker =
   | { type: 'open'; room: RoomId; preferredReplica: ReplicaId | null }
   | { type: 'act'; requestId: number; todo: TodoId; eventType: string; value: EventValue; time: number }
+  | { type: 'interpret'; name: InterpretationName }
   | { type: 'link-open'; peer: string }
   | { type: 'link-frame'; peer: string; bytes: Uint8Array }
   | { type: 'link-close'; peer: string }
@@ -41,7 +51,7 @@ export type FromWorker =
   | { type: 'act-done'; requestId: number; error: string | null }
   | { type: 'fatal'; message: string }
 
-const TO_WORKER = new Set(['open', 'act', 'link-open', 'link-frame', 'link-close'])
+const TO_WORKER = new Set(['open', 'act', 'interpret', 'link-open', 'link-frame', 'link-close'])
 const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'fatal'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */

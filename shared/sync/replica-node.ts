@@ -14,6 +14,7 @@ import type { ReplicaId, RoomId, TodoId } from '../ids.ts'
 import type { EventValue, TodoEvent } from '../event.ts'
 import type { Logger } from '../log.ts'
 import type { TodoLog } from '../todo-log.ts'
+import type { InterpretationName } from '../interpretations/interpretation.ts'
 import { type PeerId, type SyncEffect, SyncEngine } from './sync-engine.ts'
 
 export interface ReplicaNodeOptions {
@@ -64,6 +65,13 @@ export class ReplicaNode {
       await this.#apply(this.engine.localEvents([event]))
       return event
     })
+    this.#queue = step.catch(() => undefined)
+    return step
+  }
+
+  /** Switches the view's interpretation (a rebuild), in turn with every other input. */
+  interpret(name: InterpretationName): Promise<void> {
+    const step = this.#queue.then(() => this.#opts.log.interpret(name))
     this.#queue = step.catch(() => undefined)
     return step
   }

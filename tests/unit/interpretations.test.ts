@@ -86,6 +86,7 @@ describe('switching interpretation', () => {
     await log.ingest(seedTodoEvents())
     const reopened = await TodoLog.open(store, 'sticky-complete')
     expect(reopened.stateHash()).toBe(log.stateHash())
+    expect((await TodoLog.open(store)).interpretation).toBe('sticky-complete')
     const asLww = await TodoLog.open(store, 'lww')
     expect(asLww.visible().map((t) => t.completed)).toEqual([false, false, true])
   })
