@@ -1,7 +1,9 @@
 /**
  * Peer-to-peer sync messages: versioned, binary (CBOR arrays), validated on receipt.
  *
- *   [PROTOCOL_VERSION, 'hello',  replica, room, [[author, lamport], ...]]
+ *   [PROTOCOL_VERSION, 'hello',  replica, room, [[author, lamport], ...], [head, ...]]
+ *   [PROTOCOL_VERSION, 'catch-up', total]                 how many events the reply to a
+ *                                                         hello holds (for progress bars)
  *   [PROTOCOL_VERSION, 'events', [encodedEvent, ...]]     parents before children
  *   [PROTOCOL_VERSION, 'want',   [eventId, ...]]
  *   [PROTOCOL_VERSION, 'refuse', reason]
@@ -28,9 +30,12 @@ export const PROTOCOL_VERSION = 1
 export const MAX_FRAME_BYTES = 200 * 1024
 export const MAX_IDS_PER_WANT = 4096
 export const MAX_CLOCK_ENTRIES = 100_000
+/** A hello names at most this many heads (a check, not the reconciliation itself). */
+export const MAX_HELLO_HEADS = 256
 
 export type SyncMessage =
-  | { type: 'hello'; replica: ReplicaId; room: RoomId; clock: VersionVector }
+  | { type: 'hello'; replica: ReplicaId; room: RoomId; clock: VersionVector; heads: EventId[] }
+  | { type: 'catch-up'; total: number }
   | { type: 'events'; events: Uint8Array[] }
   | { type: 'want'; ids: EventId[] }
   | { type: 'refuse'; reason: string }
@@ -49,7 +54,10 @@ export function encodeMessage(m: SyncMessage): Uint8Array {
         hexToBytes(m.replica),
         hexToBytes(m.room),
         [...m.clock].map(([author, lamport]) => [hexToBytes(author), lamport]),
+        m.heads.slice(0, MAX_HELLO_HEADS).map((h) => hexToBytes(h)),
       ])
+    case 'catch-up':
+      return encode([PROTOCOL_VERSION, 'catch-up', m.total])
     case 'events':
       return encode([PROTOCOL_VERSION, 'events', m.events])
     case 'want':
@@ -75,8 +83,8 @@ export function parseMessage(bytes: Uint8Array): ParsedMessage {
   if (version !== PROTOCOL_VERSION) return { type: 'version-mismatch', version }
   switch (tag) {
     case 'hello': {
-      const [, , replica, room, clock] = raw as unknown[]
-      if (raw.length !== 5 || !isBytes(replica, REPLICA_ID_BYTES) || !isBytes(room, ROOM_ID_BYTES)) {
+      const [, , replica, room, clock, heads] = raw as unknown[]
+      if (raw.length !== 6 || !isBytes(replica, REPLICA_ID_BYTES) || !isBytes(room, ROOM_ID_BYTES)) {
         return { type: 'rejected', reason: 'malformed hello' }
       }
       if (!Array.isArray(clock) || clock.length > MAX_CLOCK_ENTRIES) return { type: 'rejected', reason: 'malformed clock' }
@@ -89,10 +97,26 @@ export function parseMessage(bytes: Uint8Array): ParsedMessage {
         }
         vv.set(bytesToHex(author) as ReplicaId, lamport as number)
       }
+      if (!Array.isArray(heads) || heads.length > MAX_HELLO_HEADS || !heads.every((h) => isBytes(h, EVENT_ID_BYTES))) {
+        return { type: 'rejected', reason: 'malformed heads' }
+      }
       return {
         type: 'ok',
-        message: { type: 'hello', replica: bytesToHex(replica) as ReplicaId, room: bytesToHex(room) as RoomId, clock: vv },
+        message: {
+          type: 'hello',
+          replica: bytesToHex(replica) as ReplicaId,
+          room: bytesToHex(room) as RoomId,
+          clock: vv,
+          heads: (heads as Uint8Array[]).map((h) => bytesToHex(h) as EventId),
+        },
       }
+    }
+    case 'catch-up': {
+      const total = raw[2] as unknown
+      if (raw.length !== 3 || !Number.isSafeInteger(total) || (total as number) < 0) {
+        return { type: 'rejected', reason: 'malformed catch-up' }
+      }
+      return { type: 'ok', message: { type: 'catch-up', total: total as number } }
     }
     case 'events': {
       const list = raw[2] as unknown

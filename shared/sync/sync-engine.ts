@@ -6,8 +6,8 @@
  *   A                                        B
  *   ── hello(version, replica, room, clock) ─▶
  *   ◀─ hello(version, replica, room, clock) ──
- *   ── events B lacks: eventsAfter(clock B) ──▶     exactly the missing ones, in one
- *   ◀─ events A lacks: eventsAfter(clock A) ──      round trip, parents first
+ *   ── catch-up(n), then the n events B lacks ▶     exactly the missing ones, in one
+ *   ◀─ catch-up(m), then the m events A lacks ─     round trip, parents first
  *   ── live events, forwarded by receivers ───▶     (gossip: reaches a partial mesh)
  *   ◀─ want(ids) when an event came before its parents
  *
@@ -16,6 +16,10 @@
  * author X's event at lamport L therefore holds all of X's events up to L, and the
  * clock (highest lamport per author) names a peer's whole causally closed set exactly.
  * The cost is one entry per author ever seen; replica reuse keeps that small.
+ * Hellos also name the sender's heads: once a catch-up has fully arrived, any head still
+ * unknown (a forked author chain, a peer that lied or lost data) is fetched with `want`,
+ * walking parents from there. So the clock makes the common case exact in one round
+ * trip, and the head check keeps arbitrary divergence correct.
  *
  * Invariants:
  *  1. Effects of one input are applied, in order, before the next input is handled.
@@ -41,7 +45,7 @@ export type SyncEffect =
   | { type: 'store'; events: TodoEvent[] }
 
 /** The part of the store the engine reads. */
-export type SyncStoreView = Pick<EventStore, 'lamportsOf' | 'get' | 'clock' | 'eventsAfter'>
+export type SyncStoreView = Pick<EventStore, 'lamportsOf' | 'get' | 'clock' | 'eventsAfter' | 'heads'>
 
 export interface SyncEngineOptions {
   replica: ReplicaId
@@ -56,6 +60,17 @@ interface PeerState {
   /** What the peer is known to hold: its hello clock plus events exchanged since. */
   known: VersionVector
   refused: boolean
+  /** Catch-up progress: events announced by the peer's catch-up message, and received since. */
+  expected: number
+  received: number
+  /** The heads its hello named; checked once its catch-up has arrived. */
+  heads: EventId[]
+}
+
+/** Catch-up progress summed over peers still catching us up. */
+export interface SyncProgress {
+  received: number
+  expected: number
 }
 
 /** Events waiting for parents are bounded so a hostile peer cannot exhaust memory. */
@@ -77,6 +92,19 @@ export class SyncEngine {
     return [...this.#peers].filter(([, s]) => s.replica !== null && !s.refused).map(([p]) => p)
   }
 
+  /** Catch-up progress over peers whose announced catch-up has not fully arrived yet. */
+  progress(): SyncProgress {
+    let received = 0
+    let expected = 0
+    for (const s of this.#peers.values()) {
+      if (s.received < s.expected) {
+        received += s.received
+        expected += s.expected
+      }
+    }
+    return { received, expected }
+  }
+
   /** Events held back until their parents arrive. */
   pendingCount(): number {
     return this.#pending.size
@@ -84,14 +112,17 @@ export class SyncEngine {
 
   /** A link opened: greet the peer with our clock. */
   async peerConnected(peer: PeerId): Promise<SyncEffect[]> {
-    this.#peers.set(peer, { replica: null, known: new Map(), refused: false })
+    this.#peers.set(peer, { replica: null, known: new Map(), refused: false, expected: 0, received: 0, heads: [] })
     const clock = await this.#opts.store.clock()
-    return [this.#send(peer, { type: 'hello', replica: this.#opts.replica, room: this.#opts.room, clock })]
+    const heads = await this.#opts.store.heads()
+    return [this.#send(peer, { type: 'hello', replica: this.#opts.replica, room: this.#opts.room, clock, heads })]
   }
 
   /** A link closed: forget the peer. */
   peerDisconnected(peer: PeerId): void {
     this.#peers.delete(peer)
+    // Its answers to our wants will not come: let the next peer be asked again.
+    this.#requested.clear()
   }
 
   /** Events authored here: push them to every ready peer that lacks them. */
@@ -129,7 +160,16 @@ export class SyncEngine {
       return []
     }
     if (m.type === 'want') return this.#onWant(peer, state, m.ids)
-    return this.#onEvents(peer, state, m.events)
+    if (m.type === 'catch-up') {
+      state.expected = m.total
+      state.received = 0
+      return m.total === 0 ? this.#checkHeads(peer, state) : []
+    }
+    const before = state.received
+    state.received += m.events.length
+    const effects = await this.#onEvents(peer, state, m.events)
+    if (before < state.expected && state.received >= state.expected) effects.push(...(await this.#checkHeads(peer, state)))
+    return effects
   }
 
   async #onHello(peer: PeerId, state: PeerState, m: Extract<SyncMessage, { type: 'hello' }>): Promise<SyncEffect[]> {
@@ -145,8 +185,9 @@ export class SyncEngine {
     }
     state.replica = m.replica
     state.known = new Map(m.clock)
+    state.heads = m.heads
     const missing = await this.#opts.store.eventsAfter(m.clock)
-    return this.#sendEvents(peer, state, missing)
+    return [this.#send(peer, { type: 'catch-up', total: missing.length }), ...this.#sendEvents(peer, state, missing)]
   }
 
   async #onWant(peer: PeerId, state: PeerState, ids: EventId[]): Promise<SyncEffect[]> {
@@ -228,6 +269,19 @@ export class SyncEngine {
       effects.push(this.#send(peer, { type: 'want', ids: ask }))
     }
     return effects
+  }
+
+  /** After a catch-up: asks for the peer's heads we still lack (see the header). */
+  async #checkHeads(peer: PeerId, state: PeerState): Promise<SyncEffect[]> {
+    const heads = state.heads
+    state.heads = []
+    if (heads.length === 0) return []
+    const known = await this.#opts.store.lamportsOf(heads)
+    const ask = heads.filter((h) => !known.has(h) && !this.#pending.has(h) && !this.#requested.has(h))
+    if (ask.length === 0) return []
+    this.#opts.log.warn('heads still unknown after catch-up; fetching them', { peer, count: ask.length })
+    for (const id of ask) this.#requested.add(id)
+    return [this.#send(peer, { type: 'want', ids: ask })]
   }
 
   #hold(e: TodoEvent, missing: EventId[], wanted: Set<EventId>): void {

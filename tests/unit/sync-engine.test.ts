@@ -67,6 +67,23 @@ describe('sync between two replicas', () => {
     expect(titles(b.node)).toEqual(['orphan'])
   })
 
+  it('stays correct when an author chain forks: the hello heads catch what clocks miss', async () => {
+    const net = new MemoryNetwork()
+    const a = (await net.add('a', 1)).node
+    const b = (await net.add('b', 2)).node
+    // Replica 9 forked (e.g. a copied database): two different events at lamport 2.
+    const root = ev([], { author: replica(9), type: 'create' })
+    const forkA = ev([root], { author: replica(9), type: 'set_content', value: 'fork a' })
+    const forkB = ev([root], { author: replica(9), type: 'add_to_list', value: 'fork b' })
+    await a.log.ingest([root, forkA])
+    await b.log.ingest([root, forkB])
+    await net.link('a', 'b')
+    await net.settle()
+    expect(await a.log.store.heads()).toEqual(await b.log.store.heads())
+    expect(await a.log.store.count()).toBe(3)
+    expect(a.log.stateHash()).toBe(b.log.stateHash())
+  })
+
   it('drops malformed frames and forged events with a warning, and keeps syncing', async () => {
     const net = new MemoryNetwork()
     const a = (await net.add('a', 1)).node
