@@ -4,5 +4,12 @@ import 'todomvc-app-css/index.css'
 import './app.css'
 import App from './App.vue'
 import { router } from './router.ts'
+import { useRoomStore } from './stores/room.ts'
 
-createApp(App).use(createPinia()).use(router).mount('#app')
+const pinia = createPinia()
+createApp(App).use(pinia).use(router).mount('#app')
+
+// Hooks for end-to-end tests and benchmarks (bulk history without typing it).
+;(window as unknown as { peerlogDebug: object }).peerlogDebug = {
+  generate: (count: number) => useRoomStore(pinia).generate(count),
+}

@@ -26,6 +26,14 @@ import { stateHash } from './state-hash.ts'
 
 export const INTERPRETATION_KEY = 'interpretation'
 
+/** A user action to record as an event. */
+export interface LocalAction {
+  todo: TodoId
+  type: string
+  value: EventValue
+  time: number
+}
+
 export class TodoLog {
   readonly store: EventStore
   #interpretation: Interpretation
@@ -102,13 +110,27 @@ export class TodoLog {
 
   /** Records a local action as a new event on top of the current heads, and stores it. */
   async author(author: ReplicaId, todo: TodoId, type: string, value: EventValue, time: number): Promise<TodoEvent> {
-    const parents = await this.store.heads()
-    const lamports = await this.store.lamportsOf(parents)
+    const [event] = await this.authorMany(author, [{ todo, type, value, time }])
+    return event!
+  }
+
+  /**
+   * Records several local actions as a chain of events (each on top of the previous, the
+   * first on the current heads), stored in one transaction.
+   */
+  async authorMany(author: ReplicaId, actions: readonly LocalAction[]): Promise<TodoEvent[]> {
+    let parents = await this.store.heads()
     let lamport = 1
-    for (const l of lamports.values()) lamport = Math.max(lamport, l + 1)
-    const event = sealEvent({ parents, lamport, author, todo, type, value, time: Math.max(0, Math.floor(time)) })
-    await this.ingest([event])
-    return event
+    for (const l of (await this.store.lamportsOf(parents)).values()) lamport = Math.max(lamport, l + 1)
+    const events: TodoEvent[] = []
+    for (const a of actions) {
+      const event = sealEvent({ parents, lamport, author, todo: a.todo, type: a.type, value: a.value, time: Math.max(0, Math.floor(a.time)) })
+      events.push(event)
+      parents = [event.id]
+      lamport++
+    }
+    await this.ingest(events)
+    return events
   }
 
   /**

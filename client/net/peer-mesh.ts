@@ -12,22 +12,35 @@
  *
  * Links live on the UI thread because RTCPeerConnection does not exist in workers; the
  * mesh only moves bytes, the log worker speaks the sync protocol over them.
+ *
+ * Backpressure: simple-peer's `send` has none, and Chromium's data channel throws once
+ * 16 MiB are queued. Each link keeps its own queue and hands the channel more only while
+ * its bufferedAmount is under HIGH_WATER, resuming on `bufferedamountlow` (LOW_WATER).
  */
 import SimplePeer from 'simple-peer'
 import type { SignalingClient } from './signaling-client.ts'
+import type { PeerTransport, TransportEvents } from './peer-transport.ts'
 
-export interface PeerMeshOptions {
+const HIGH_WATER = 1024 * 1024
+const LOW_WATER = 256 * 1024
+
+export interface PeerMeshOptions extends TransportEvents {
   selfId: string
   topic: string
   signaling: SignalingClient
   iceServers?: RTCIceServer[]
   /** y-webrtc uses 20 + random(0..14) so that n clients rarely form isolated clusters. */
   maxConns?: number
-  onOpen(peer: string): void
-  onFrame(peer: string, bytes: Uint8Array): void
-  onClose(peer: string): void
+  /** Peers not to link to over WebRTC (e.g. tabs already reached by BroadcastChannel). */
+  skip?(peer: string): boolean
   /** Test-only: peers this tab must never link to (to build partial meshes). */
   forbidden?: ReadonlySet<string>
+}
+
+interface Link {
+  peer: SimplePeer.Instance
+  open: boolean
+  queue: Uint8Array[]
 }
 
 type SignalData =
@@ -46,9 +59,10 @@ function parseSignalData(data: unknown): SignalData | null {
   return null
 }
 
-export class PeerMesh {
+export class PeerMesh implements PeerTransport {
+  readonly kind = 'webrtc' as const
   readonly #opts: PeerMeshOptions
-  readonly #links = new Map<string, { peer: SimplePeer.Instance; open: boolean }>()
+  readonly #links = new Map<string, Link>()
   readonly #maxConns: number
   readonly #unsubscribe: Array<() => void> = []
 
@@ -76,16 +90,24 @@ export class PeerMesh {
     this.#opts.signaling.publish(this.#opts.topic, data)
   }
 
-  /** Sends a frame on the link to `peer`; a closed or failing link drops it (logged). */
+  /** Sends a frame on the link to `peer`, queued under backpressure; a closed link drops it. */
   send(peer: string, bytes: Uint8Array): void {
     const link = this.#links.get(peer)
     if (!link?.open) return
-    try {
-      link.peer.send(bytes)
-    } catch (err) {
-      console.warn('[peer-mesh] send failed; closing link', peer, err)
-      link.peer.destroy()
-    }
+    link.queue.push(bytes)
+    this.#drain(link, peer)
+  }
+
+  /** Closes the WebRTC link to `peer`, if any (it is reached another way). */
+  drop(peer: string): void {
+    this.#links.get(peer)?.peer.destroy()
+  }
+
+  /** Frames waiting for the data channel, over all links (for diagnostics). */
+  queuedFrames(): number {
+    let n = 0
+    for (const l of this.#links.values()) n += l.queue.length
+    return n
   }
 
   /** Closes every link and stops listening to signaling. */
@@ -103,7 +125,7 @@ export class PeerMesh {
     }
     const self = this.#opts.selfId
     if (data.from === self || (data.to !== undefined && data.to !== self)) return
-    if (this.#opts.forbidden?.has(data.from)) return
+    if (this.#opts.forbidden?.has(data.from) || this.#opts.skip?.(data.from)) return
     if (data.type === 'announce') {
       if (this.#links.has(data.from)) return
       if (self > data.from) this.#link(data.from, true)
@@ -123,21 +145,37 @@ export class PeerMesh {
     }
   }
 
-  #link(remote: string, initiator: boolean): { peer: SimplePeer.Instance; open: boolean } | undefined {
+  #drain(link: Link, remote: string): void {
+    const channel = dataChannelOf(link.peer)
+    try {
+      while (link.queue.length > 0 && (channel?.bufferedAmount ?? 0) < HIGH_WATER) link.peer.send(link.queue.shift()!)
+    } catch (err) {
+      console.warn('[peer-mesh] send failed; closing link', remote, err)
+      link.peer.destroy()
+    }
+  }
+
+  #link(remote: string, initiator: boolean): Link | undefined {
     if (this.#links.size >= this.#maxConns) return undefined
     const peer = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.#opts.iceServers ?? [] } })
-    const link = { peer, open: false }
+    const link: Link = { peer, open: false, queue: [] }
     this.#links.set(remote, link)
     peer.on('signal', (signal: SimplePeer.SignalData) => {
       this.#opts.signaling.publish(this.#opts.topic, { type: 'signal', from: this.#opts.selfId, to: remote, signal })
     })
     peer.on('connect', () => {
       link.open = true
+      const channel = dataChannelOf(peer)
+      if (channel) {
+        channel.bufferedAmountLowThreshold = LOW_WATER
+        channel.addEventListener('bufferedamountlow', () => this.#drain(link, remote))
+      }
       this.#opts.onOpen(remote)
     })
     peer.on('data', (data: Uint8Array) => this.#opts.onFrame(remote, new Uint8Array(data)))
     peer.on('error', (err: Error) => console.warn('[peer-mesh] link error', remote, err.message))
     peer.on('close', () => {
+      link.queue = []
       if (this.#links.get(remote) !== link) return
       this.#links.delete(remote)
       if (link.open) this.#opts.onClose(remote)
@@ -146,4 +184,9 @@ export class PeerMesh {
     })
     return link
   }
+}
+
+/** simple-peer keeps its RTCDataChannel private; backpressure needs its bufferedAmount. */
+function dataChannelOf(peer: SimplePeer.Instance): RTCDataChannel | undefined {
+  return (peer as unknown as { _channel?: RTCDataChannel })._channel
 }

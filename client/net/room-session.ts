@@ -1,28 +1,41 @@
 /**
  * RoomSession: everything a tab runs while in a room, wired together.
  *
- *   SignalingClient ──announce/signal──▶ PeerMesh (simple-peer links, UI thread)
- *                                           │  {peer, bytes}
- *                                           ▼
+ *   SignalingClient ──announce/signal──▶ PeerMesh (WebRTC, other browsers) ─┐
+ *   BroadcastTransport (tabs of this browser, no server needed) ────────────┤ {peer, bytes}
+ *                                                                           ▼
  *                                      log worker (ReplicaNode on wa-sqlite/OPFS)
  *                                           │  snapshots
  *                                           ▼
  *                                      listeners (the Pinia store)
+ *
+ * The worker sees one peer id per link, prefixed by its transport ("webrtc:…",
+ * "broadcast:…"). A tab reached over BroadcastChannel is not also linked over WebRTC.
  */
 import { type ReplicaId, type TodoId, isReplicaId, randomHex } from '../../shared/ids.ts'
 import type { EventValue } from '../../shared/event.ts'
 import { type RoomAddress, signalingTopic } from '../../shared/room-link.ts'
 import { SignalingClient } from './signaling-client.ts'
 import { PeerMesh } from './peer-mesh.ts'
+import { BroadcastTransport } from './broadcast-transport.ts'
+import type { LinkKind, PeerTransport } from './peer-transport.ts'
 import { type FromWorker, type LogSnapshot, type ToWorker, isFromWorker } from '../worker/protocol.ts'
+import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 
 export type SignalingStatus = 'online' | 'offline' | 'connecting'
+
+/** A connected peer as the UI lists it. */
+export interface PeerLink {
+  id: string
+  via: LinkKind
+}
 
 export interface RoomSessionListener {
   snapshot(s: LogSnapshot): void
   replica(id: ReplicaId): void
   signaling(status: SignalingStatus): void
-  peers(ids: string[]): void
+  peers(links: PeerLink[]): void
+  progress(received: number, expected: number): void
   fatal(message: string): void
 }
 
@@ -36,45 +49,85 @@ export function defaultSignalingUrl(): string {
 }
 
 export class RoomSession {
-  readonly selfId = randomHex(8)
+  readonly selfId: string
   readonly #worker: Worker
   readonly #signaling: SignalingClient
   readonly #mesh: PeerMesh
+  readonly #broadcast: BroadcastTransport
+  readonly #listener: RoomSessionListener
+  readonly #roomKey: string
   readonly #pendingActs = new Map<number, { resolve(): void; reject(e: Error): void }>()
   #nextRequest = 1
 
-  constructor(address: RoomAddress, listener: RoomSessionListener, opts: { signalingUrl?: string; forbidden?: string[] } = {}) {
+  constructor(
+    address: RoomAddress,
+    listener: RoomSessionListener,
+    opts: { signalingUrl?: string; forbidden?: string[]; selfId?: string } = {},
+  ) {
+    this.selfId = opts.selfId ?? randomHex(8)
+    this.#listener = listener
+    this.#roomKey = REPLICA_KEY(address.room)
     this.#worker = new Worker(new URL('../worker/log-worker.ts', import.meta.url), { type: 'module', name: 'peerlog-log' })
-    this.#worker.addEventListener('message', (e: MessageEvent<unknown>) => this.#fromWorker(e.data, listener))
+    this.#worker.addEventListener('message', (e: MessageEvent<unknown>) => this.#fromWorker(e.data))
     this.#worker.addEventListener('error', (e) => listener.fatal(`Log worker failed: ${e.message}`))
 
-    const stored = sessionStorage.getItem(REPLICA_KEY(address.room))
+    const stored = sessionStorage.getItem(this.#roomKey)
     this.#post({ type: 'open', room: address.room, preferredReplica: isReplicaId(stored) ? stored : null })
 
     const topic = signalingTopic(address)
     this.#signaling = new SignalingClient({ url: opts.signalingUrl ?? defaultSignalingUrl(), topics: [topic] })
     this.#signaling.on('status', (s) => listener.signaling(s))
+    this.#broadcast = new BroadcastTransport({ selfId: this.selfId, topic, ...this.#eventsFor('broadcast') })
     this.#mesh = new PeerMesh({
       selfId: this.selfId,
       topic,
       signaling: this.#signaling,
       forbidden: new Set(opts.forbidden ?? []),
-      onOpen: (peer) => {
-        this.#post({ type: 'link-open', peer })
-        listener.peers(this.#mesh.openPeers())
-      },
-      onFrame: (peer, bytes) => this.#post({ type: 'link-frame', peer, bytes }, [bytes.buffer as ArrayBuffer]),
-      onClose: (peer) => {
-        this.#post({ type: 'link-close', peer })
-        listener.peers(this.#mesh.openPeers())
-      },
+      skip: (peer) => this.#broadcast.has(peer),
+      ...this.#eventsFor('webrtc'),
     })
-    this.#roomKey = REPLICA_KEY(address.room)
     listener.signaling('connecting')
     this.#signaling.connect()
   }
 
-  readonly #roomKey: string
+  #transport(kind: LinkKind): PeerTransport {
+    return kind === 'webrtc' ? this.#mesh : this.#broadcast
+  }
+
+  #eventsFor(kind: LinkKind) {
+    return {
+      onOpen: (peer: string) => {
+        if (kind === 'broadcast') this.#mesh?.drop(peer) // reached without WebRTC now
+        this.#post({ type: 'link-open', peer: `${kind}:${peer}` })
+        this.#announcePeers()
+      },
+      onFrame: (peer: string, bytes: Uint8Array) =>
+        this.#post({ type: 'link-frame', peer: `${kind}:${peer}`, bytes }, [bytes.buffer as ArrayBuffer]),
+      onClose: (peer: string) => {
+        this.#post({ type: 'link-close', peer: `${kind}:${peer}` })
+        this.#announcePeers()
+      },
+    }
+  }
+
+  #announcePeers(): void {
+    const links: PeerLink[] = []
+    for (const kind of ['broadcast', 'webrtc'] as const) {
+      const transport = kind === 'webrtc' ? this.#mesh : this.#broadcast
+      for (const id of transport?.openPeers() ?? []) links.push({ id, via: kind })
+    }
+    this.#listener.peers(links)
+  }
+
+  /** Test and benchmark hook: the worker authors `count` events. */
+  generate(count: number): void {
+    this.#post({ type: 'generate', count })
+  }
+
+  /** Switches the log's interpretation (the worker rebuilds its view). */
+  interpret(name: InterpretationName): void {
+    this.#post({ type: 'interpret', name })
+  }
 
   /** Records a user action as an event; resolves once it is stored locally. */
   act(todo: TodoId, eventType: string, value: EventValue): Promise<void> {
@@ -88,6 +141,7 @@ export class RoomSession {
   /** Leaves the room: closes links, signaling and the worker (the replica stays stored). */
   close(): void {
     this.#mesh.close()
+    this.#broadcast.close()
     this.#signaling.close()
     this.#worker.terminate()
   }
@@ -96,7 +150,8 @@ export class RoomSession {
     this.#worker.postMessage(m, transfer)
   }
 
-  #fromWorker(m: unknown, listener: RoomSessionListener): void {
+  #fromWorker(m: unknown): void {
+    const listener = this.#listener
     if (!isFromWorker(m)) {
       console.warn('[room-session] unknown message from worker dropped', m)
       return
@@ -111,8 +166,15 @@ export class RoomSession {
       case 'state':
         listener.snapshot(msg.snapshot)
         break
-      case 'send':
-        this.#mesh.send(msg.peer, msg.bytes)
+      case 'send': {
+        const at = msg.peer.indexOf(':')
+        const kind = msg.peer.slice(0, at)
+        if (kind === 'webrtc' || kind === 'broadcast') this.#transport(kind).send(msg.peer.slice(at + 1), msg.bytes)
+        else console.warn('[room-session] frame for an unknown transport dropped', msg.peer)
+        break
+      }
+      case 'progress':
+        listener.progress(msg.received, msg.expected)
         break
       case 'act-done': {
         const pending = this.#pendingActs.get(msg.requestId)

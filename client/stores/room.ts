@@ -8,7 +8,8 @@ import { computed, ref, shallowRef } from 'vue'
 import { type ReplicaId, type TodoId, newTodoId } from '../../shared/ids.ts'
 import type { RoomAddress } from '../../shared/room-link.ts'
 import type { TodoView } from '../worker/protocol.ts'
-import { RoomSession, type SignalingStatus } from '../net/room-session.ts'
+import { type PeerLink, RoomSession, type SignalingStatus } from '../net/room-session.ts'
+import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 
 export const useRoomStore = defineStore('room', () => {
   const address = ref<RoomAddress | null>(null)
@@ -16,10 +17,18 @@ export const useRoomStore = defineStore('room', () => {
   const todos = shallowRef<TodoView[]>([])
   const eventCount = ref(0)
   const signaling = ref<SignalingStatus>('connecting')
-  const peers = ref<string[]>([])
+  const peers = ref<PeerLink[]>([])
+  /** Catch-up progress; `expected` is 0 when no catch-up is under way. */
+  const progress = ref({ received: 0, expected: 0 })
+  const interpretation = ref<InterpretationName>('lww')
+  const stateHash = ref('')
   const error = ref<string | null>(null)
   const ready = computed(() => replica.value !== null)
   const remaining = computed(() => todos.value.filter((t) => !t.completed).length)
+  const completedCount = computed(() => todos.value.length - remaining.value)
+  const allCompleted = computed(() => todos.value.length > 0 && remaining.value === 0)
+  /** The lists in use, sorted, for suggestions when moving a todo. */
+  const lists = computed(() => [...new Set(todos.value.map((t) => t.list).filter((l): l is string => !!l))].sort())
   let session: RoomSession | null = null
 
   function join(next: RoomAddress): void {
@@ -32,14 +41,27 @@ export const useRoomStore = defineStore('room', () => {
         snapshot: (s) => {
           todos.value = s.todos
           eventCount.value = s.eventCount
+          interpretation.value = s.interpretation
+          stateHash.value = s.stateHash
         },
+        progress: (received, expected) => (progress.value = { received, expected }),
         replica: (id) => (replica.value = id),
         signaling: (s) => (signaling.value = s),
         peers: (ids) => (peers.value = ids),
         fatal: (message) => (error.value = message),
       },
-      { forbidden },
+      { forbidden, selfId: new URLSearchParams(location.search).get('peer') ?? undefined },
     )
+  }
+
+  /** Test and benchmark hook (window.peerlogDebug in main.ts): author `count` events. */
+  function generate(count: number): void {
+    session?.generate(count)
+  }
+
+  /** Reads the same log another way (the worker rebuilds its view; the log is untouched). */
+  function interpret(name: InterpretationName): void {
+    session?.interpret(name)
   }
 
   function leave(): void {
@@ -79,5 +101,53 @@ export const useRoomStore = defineStore('room', () => {
     return act(id, 'set_content', text)
   }
 
-  return { address, replica, todos, eventCount, signaling, peers, error, ready, remaining, join, leave, addTodo, toggle, remove, rename }
+  /** Moves a todo to a list (trimmed; '' takes it off any list). No event if unchanged. */
+  async function setList(id: TodoId, list: string): Promise<void> {
+    const text = list.trim()
+    const current = todos.value.find((t) => t.id === id)
+    if (current && (current.list ?? '') === text) return
+    return act(id, 'add_to_list', text)
+  }
+
+  /** Marks every todo complete or active: one `complete` event per todo that changes. */
+  async function setAllCompleted(completed: boolean): Promise<void> {
+    const changing = todos.value.filter((t) => t.completed !== completed)
+    await Promise.all(changing.map((t) => act(t.id, 'complete', completed)))
+  }
+
+  /** Deletes every completed todo. */
+  async function clearCompleted(): Promise<void> {
+    const done = todos.value.filter((t) => t.completed)
+    await Promise.all(done.map((t) => act(t.id, 'delete', null)))
+  }
+
+  return {
+    address,
+    replica,
+    todos,
+    eventCount,
+    signaling,
+    peers,
+    progress,
+    interpretation,
+    stateHash,
+    interpret,
+    generate,
+    error,
+    ready,
+    remaining,
+    completedCount,
+    allCompleted,
+    lists,
+    join,
+    leave,
+    act,
+    addTodo,
+    toggle,
+    remove,
+    rename,
+    setList,
+    setAllCompleted,
+    clearCompleted,
+  }
 })

@@ -6,7 +6,8 @@
  * UI thread — RTCPeerConnection does not exist in workers, so links live there and pass
  * `{peer, bytes}` here. After every change it posts a fresh snapshot for the UI.
  */
-import { type ReplicaId, type RoomId } from '../../shared/ids.ts'
+import { type ReplicaId, type RoomId, newTodoId } from '../../shared/ids.ts'
+import type { LocalAction } from '../../shared/todo-log.ts'
 import { consoleLogger } from '../../shared/log.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
 import { ReplicaNode } from '../../shared/sync/replica-node.ts'
@@ -54,6 +55,31 @@ function scheduleSnapshot(log: TodoLog): void {
       (err: unknown) => logger.warn('snapshot failed', { err }),
     )
   }, 0)
+}
+
+/** Authors `count` events: todos created, titled, listed and completed, 5k per transaction. */
+async function generate(n: ReplicaNode, count: number): Promise<void> {
+  const actions: LocalAction[] = []
+  const time = Date.now()
+  for (let i = 0; actions.length < count; i++) {
+    const todo = newTodoId()
+    actions.push({ todo, type: 'create', value: null, time })
+    actions.push({ todo, type: 'set_content', value: `generated ${i}`, time })
+    actions.push({ todo, type: 'add_to_list', value: i % 2 ? 'home' : 'work', time })
+    actions.push({ todo, type: 'complete', value: i % 3 === 0, time })
+  }
+  actions.length = count
+  for (let i = 0; i < count; i += 5000) await n.actMany(actions.slice(i, i + 5000))
+}
+
+/** Posts catch-up progress when it changed since the last post. */
+let lastProgress = ''
+function reportProgress(n: ReplicaNode): void {
+  const { received, expected } = n.engine.progress()
+  const key = `${received}/${expected}`
+  if (key === lastProgress) return
+  lastProgress = key
+  post({ type: 'progress', received, expected })
 }
 
 async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
@@ -104,11 +130,14 @@ function handle(m: ToWorker): void {
         (err: unknown) => logger.warn('switching interpretation failed', { err }),
       )
       break
+    case 'generate':
+      generate(n, m.count).catch((err: unknown) => logger.warn('generating events failed', { err }))
+      break
     case 'link-open':
       void n.connect(m.peer as PeerId)
       break
     case 'link-frame':
-      void n.receive(m.peer as PeerId, m.bytes)
+      void n.receive(m.peer as PeerId, m.bytes).then(() => reportProgress(n))
       break
     case 'link-close':
       void n.disconnect(m.peer as PeerId)

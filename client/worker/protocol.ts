@@ -40,6 +40,8 @@ export type ToWorker =
   | { type: 'open'; room: RoomId; preferredReplica: ReplicaId | null }
   | { type: 'act'; requestId: number; todo: TodoId; eventType: string; value: EventValue; time: number }
   | { type: 'interpret'; name: InterpretationName }
+  /** Test and benchmark hook: author `count` events (count/4 todos) in a few transactions. */
+  | { type: 'generate'; count: number }
   | { type: 'link-open'; peer: string }
   | { type: 'link-frame'; peer: string; bytes: Uint8Array }
   | { type: 'link-close'; peer: string }
@@ -49,10 +51,12 @@ export type FromWorker =
   | { type: 'state'; snapshot: LogSnapshot }
   | { type: 'send'; peer: string; bytes: Uint8Array }
   | { type: 'act-done'; requestId: number; error: string | null }
+  /** Catch-up progress: events received of those announced (expected 0: none under way). */
+  | { type: 'progress'; received: number; expected: number }
   | { type: 'fatal'; message: string }
 
-const TO_WORKER = new Set(['open', 'act', 'interpret', 'link-open', 'link-frame', 'link-close'])
-const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'fatal'])
+const TO_WORKER = new Set(['open', 'act', 'interpret', 'generate', 'link-open', 'link-frame', 'link-close'])
+const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'progress', 'fatal'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */
 export const isToWorker = (m: unknown): m is ToWorker =>

@@ -13,7 +13,7 @@
 import type { ReplicaId, RoomId, TodoId } from '../ids.ts'
 import type { EventValue, TodoEvent } from '../event.ts'
 import type { Logger } from '../log.ts'
-import type { TodoLog } from '../todo-log.ts'
+import type { LocalAction, TodoLog } from '../todo-log.ts'
 import type { InterpretationName } from '../interpretations/interpretation.ts'
 import { type PeerId, type SyncEffect, SyncEngine } from './sync-engine.ts'
 
@@ -58,12 +58,18 @@ export class ReplicaNode {
   }
 
   /** Records a local action, stores it and pushes it to peers. Rejects if storing fails. */
-  act(todo: TodoId, type: string, value: EventValue, time: number): Promise<TodoEvent> {
+  async act(todo: TodoId, type: string, value: EventValue, time: number): Promise<TodoEvent> {
+    const [event] = await this.actMany([{ todo, type, value, time }])
+    return event!
+  }
+
+  /** Records several local actions in one transaction, then pushes them to peers. */
+  actMany(actions: readonly LocalAction[]): Promise<TodoEvent[]> {
     const step = this.#queue.then(async () => {
-      const event = await this.#opts.log.author(this.#opts.replica, todo, type, value, time)
-      this.#opts.onStored?.([event], 'local')
-      await this.#apply(this.engine.localEvents([event]))
-      return event
+      const events = await this.#opts.log.authorMany(this.#opts.replica, actions)
+      this.#opts.onStored?.(events, 'local')
+      await this.#apply(this.engine.localEvents(events))
+      return events
     })
     this.#queue = step.catch(() => undefined)
     return step

@@ -1,0 +1,34 @@
+/**
+ * PeerTransport: the port every link technology implements. It only moves frames
+ * between this tab and other tabs of the room; the log worker speaks the sync protocol.
+ *
+ * Implementations: PeerMesh (WebRTC data channels via simple-peer, found through the
+ * signaling server) and BroadcastTransport (same-origin tabs of this browser, no server
+ * and no WebRTC needed).
+ */
+
+/** How a peer is reached, shown in the peer list. */
+export type LinkKind = 'webrtc' | 'broadcast'
+
+export interface TransportEvents {
+  /** A link to `peer` is open: frames may flow both ways. */
+  onOpen(peer: string): void
+  /** A frame arrived from `peer` (already copied: the receiver may keep or transfer it). */
+  onFrame(peer: string, bytes: Uint8Array): void
+  /** The link to `peer` closed (only called for links that were open). */
+  onClose(peer: string): void
+}
+
+export interface PeerTransport {
+  /** Which technology this is. */
+  readonly kind: LinkKind
+  /** Ids of peers with an open link. */
+  openPeers(): string[]
+  /**
+   * Sends a frame to an open peer. Never throws: frames beyond what the link can take now
+   * are queued (backpressure) and a closed link drops them.
+   */
+  send(peer: string, bytes: Uint8Array): void
+  /** Closes every link and stops discovering peers. */
+  close(): void
+}

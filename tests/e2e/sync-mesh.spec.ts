@@ -1,0 +1,84 @@
+/**
+ * Sync across real tabs and browsers: a partial WebRTC mesh converging through its middle
+ * peer, a 10k-event catch-up with a visible progress bar, and same-browser tabs that keep
+ * syncing over BroadcastChannel once the signaling server is gone.
+ */
+import { type Page, expect, test } from '@playwright/test'
+import { fileURLToPath } from 'node:url'
+import { startSignalingServer } from '../../signaling/server.ts'
+import { addTodo, expectPeers, titles } from './helpers.ts'
+
+const dist = fileURLToPath(new URL('../../dist', import.meta.url))
+
+function withParams(link: string, params: Record<string, string>): string {
+  const url = new URL(link)
+  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v)
+  return `${url.pathname}${url.search}${url.hash}`
+}
+
+test('three browsers converge through B when the A–C link is forbidden', async ({ browser }) => {
+  const open = async () => (await browser.newContext()).newPage()
+  const [a, b, c] = [await open(), await open(), await open()]
+  await a.goto('/?peer=aaaa')
+  await expect(a).toHaveURL(/\/r\//)
+  const link = a.url()
+  await a.goto(withParams(link, { peer: 'aaaa', forbid: 'cccc' }))
+  await b.goto(withParams(link, { peer: 'bbbb' }))
+  await c.goto(withParams(link, { peer: 'cccc', forbid: 'aaaa' }))
+  await expectPeers(b, 2)
+  await expectPeers(a, 1)
+  await expectPeers(c, 1)
+
+  await addTodo(a, 'from a')
+  await expect(titles(c)).toHaveText(['from a'])
+  await addTodo(c, 'from c')
+  await expect(titles(a)).toHaveText(['from a', 'from c'])
+  await expect(titles(b)).toHaveText(['from a', 'from c'])
+  await expect(a.getByTestId('peer')).toHaveText([/bbbb/])
+})
+
+test('a fresh browser catches up on 10k events with a moving progress bar', async ({ browser }) => {
+  const a = await (await browser.newContext()).newPage()
+  await a.goto('/')
+  await expect(a.getByPlaceholder('What needs to be done?')).toBeEnabled()
+  await a.evaluate(() => (window as unknown as { peerlogDebug: { generate(n: number): void } }).peerlogDebug.generate(10_000))
+  await expect(a.getByTestId('event-count')).toHaveText('10000', { timeout: 90_000 })
+
+  const b = await (await browser.newContext()).newPage()
+  const seen: number[] = []
+  await b.exposeFunction('reportProgress', (v: number) => seen.push(v))
+  await b.addInitScript(() => {
+    // Record every value the progress bar shows, however briefly.
+    new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="sync-progress"]') as HTMLProgressElement | null
+      if (bar) (window as unknown as { reportProgress(v: number): void }).reportProgress(bar.value)
+    }).observe(document, { subtree: true, childList: true, attributes: true })
+  })
+  await b.goto(a.url())
+  await expect(b.getByTestId('event-count')).toHaveText('10000', { timeout: 90_000 })
+  await expect(titles(b)).toHaveCount(2500)
+  const hashOf = (p: Page) => p.evaluate(() => document.querySelector('[data-testid="state-hash"]')?.getAttribute('title') ?? '')
+  expect(await hashOf(b)).toBe(await hashOf(a))
+  const distinct = new Set(seen.filter((v) => v > 0 && v < 10_000))
+  expect(distinct.size, `progress values seen: ${[...distinct].join(', ')}`).toBeGreaterThanOrEqual(2)
+})
+
+test('two tabs of one browser keep syncing over BroadcastChannel with the server stopped', async ({ browser }) => {
+  const server = await startSignalingServer({ port: 0, host: '127.0.0.1', staticDir: dist })
+  const context = await browser.newContext({ baseURL: server.url })
+  const one = await context.newPage()
+  await one.goto('/')
+  await expect(one).toHaveURL(/\/r\//)
+  const two = await context.newPage()
+  await two.goto(one.url())
+  await expect(two.getByTestId('peer')).toHaveAttribute('data-via', 'broadcast')
+  await expect(one.getByTestId('replica-id')).not.toHaveText(await two.getByTestId('replica-id').textContent() ?? '')
+
+  await server.close()
+  await expect(one.getByTestId('signaling-status')).not.toHaveText('online')
+  await addTodo(one, 'no server needed')
+  await expect(titles(two)).toHaveText(['no server needed'])
+  await addTodo(two, 'still syncing')
+  await expect(titles(one)).toHaveText(['no server needed', 'still syncing'])
+  await context.close()
+})
