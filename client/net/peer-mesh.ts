@@ -13,6 +13,11 @@
  * Links live on the UI thread because RTCPeerConnection does not exist in workers; the
  * mesh only moves bytes, the log worker speaks the sync protocol over them.
  *
+ * Privacy: payloads go through `codec` (signaling-crypto.ts in the app), so the server
+ * relays only ciphertext; payloads that do not open are dropped. Sealing and opening are
+ * asynchronous, so both directions run through a promise chain to keep signals in order
+ * (an ICE candidate must not overtake its offer).
+ *
  * Backpressure: simple-peer's `send` has none, and Chromium's data channel throws once
  * 16 MiB are queued. Each link keeps its own queue and hands the channel more only while
  * its bufferedAmount is under HIGH_WATER, resuming on `bufferedamountlow` (LOW_WATER).
@@ -24,10 +29,18 @@ import type { PeerTransport, TransportEvents } from './peer-transport.ts'
 const HIGH_WATER = 1024 * 1024
 const LOW_WATER = 256 * 1024
 
+/** How payloads are wrapped for the signaling server (identity in tests, AES-GCM in the app). */
+export interface SignalingCodec {
+  seal(payload: unknown): Promise<unknown>
+  /** The payload, or null when it does not open (foreign, forged, malformed). */
+  open(data: unknown): Promise<unknown>
+}
+
 export interface PeerMeshOptions extends TransportEvents {
   selfId: string
   topic: string
   signaling: SignalingClient
+  codec: SignalingCodec
   iceServers?: RTCIceServer[]
   /** y-webrtc uses 20 + random(0..14) so that n clients rarely form isolated clusters. */
   maxConns?: number
@@ -65,13 +78,22 @@ export class PeerMesh implements PeerTransport {
   readonly #links = new Map<string, Link>()
   readonly #maxConns: number
   readonly #unsubscribe: Array<() => void> = []
+  #inbox: Promise<void> = Promise.resolve()
+  #outbox: Promise<void> = Promise.resolve()
 
   constructor(opts: PeerMeshOptions) {
     this.#opts = opts
     this.#maxConns = opts.maxConns ?? 20 + Math.floor(Math.random() * 15)
     this.#unsubscribe.push(
       opts.signaling.on('message', (m) => {
-        if (m.topic === opts.topic) this.#onSignal(m.data)
+        if (m.topic !== opts.topic) return
+        this.#inbox = this.#inbox
+          .then(() => opts.codec.open(m.data))
+          .then((payload) => {
+            if (payload === null) console.warn('[peer-mesh] signaling payload that does not open dropped')
+            else this.#onSignal(payload)
+          })
+          .catch((err: unknown) => console.warn('[peer-mesh] handling a signal failed', err))
       }),
       opts.signaling.on('status', (s) => {
         if (s === 'online') this.announce()
@@ -87,7 +109,16 @@ export class PeerMesh implements PeerTransport {
   /** Tells the room we are here (on every (re)connection to the server). */
   announce(to?: string): void {
     const data: SignalData = to ? { type: 'announce', from: this.#opts.selfId, to } : { type: 'announce', from: this.#opts.selfId }
-    this.#opts.signaling.publish(this.#opts.topic, data)
+    this.#publish(data)
+  }
+
+  #publish(payload: SignalData): void {
+    this.#outbox = this.#outbox
+      .then(() => this.#opts.codec.seal(payload))
+      .then((sealed) => {
+        this.#opts.signaling.publish(this.#opts.topic, sealed)
+      })
+      .catch((err: unknown) => console.warn('[peer-mesh] sealing a signal failed', err))
   }
 
   /** Sends a frame on the link to `peer`, queued under backpressure; a closed link drops it. */
@@ -161,7 +192,7 @@ export class PeerMesh implements PeerTransport {
     const link: Link = { peer, open: false, queue: [] }
     this.#links.set(remote, link)
     peer.on('signal', (signal: SimplePeer.SignalData) => {
-      this.#opts.signaling.publish(this.#opts.topic, { type: 'signal', from: this.#opts.selfId, to: remote, signal })
+      this.#publish({ type: 'signal', from: this.#opts.selfId, to: remote, signal })
     })
     peer.on('connect', () => {
       link.open = true

@@ -15,6 +15,7 @@
 import { type ReplicaId, type TodoId, isReplicaId, randomHex } from '../../shared/ids.ts'
 import type { EventValue } from '../../shared/event.ts'
 import { type RoomAddress, signalingTopic } from '../../shared/room-link.ts'
+import { deriveSignalingKey, openPayload, sealPayload } from '../../shared/signaling-crypto.ts'
 import { SignalingClient } from './signaling-client.ts'
 import { PeerMesh } from './peer-mesh.ts'
 import { BroadcastTransport } from './broadcast-transport.ts'
@@ -78,10 +79,15 @@ export class RoomSession {
     this.#signaling = new SignalingClient({ url: opts.signalingUrl ?? defaultSignalingUrl(), topics: [topic] })
     this.#signaling.on('status', (s) => listener.signaling(s))
     this.#broadcast = new BroadcastTransport({ selfId: this.selfId, topic, ...this.#eventsFor('broadcast') })
+    const key = deriveSignalingKey(address)
     this.#mesh = new PeerMesh({
       selfId: this.selfId,
       topic,
       signaling: this.#signaling,
+      codec: {
+        seal: async (payload) => sealPayload(await key, topic, payload),
+        open: async (data) => openPayload(await key, topic, data),
+      },
       forbidden: new Set(opts.forbidden ?? []),
       skip: (peer) => this.#broadcast.has(peer),
       ...this.#eventsFor('webrtc'),
