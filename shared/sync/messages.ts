@@ -29,7 +29,13 @@ export const PROTOCOL_VERSION = 1
 /** Frames stay under Chromium's 256 KiB data-channel message limit, with headroom. */
 export const MAX_FRAME_BYTES = 200 * 1024
 export const MAX_IDS_PER_WANT = 4096
-export const MAX_CLOCK_ENTRIES = 100_000
+/**
+ * A hello must fit in one frame: 23 bytes per clock entry and 35 per head, so 8,000
+ * entries plus MAX_HELLO_HEADS stay under MAX_FRAME_BYTES. A replica that has seen more
+ * authors sends the entries with the highest lamports; the peer then sends it the events
+ * of the omitted authors again, which costs bytes but never correctness.
+ */
+export const MAX_CLOCK_ENTRIES = 8_000
 /** A hello names at most this many heads (a check, not the reconciliation itself). */
 export const MAX_HELLO_HEADS = 256
 
@@ -53,7 +59,7 @@ export function encodeMessage(m: SyncMessage): Uint8Array {
         'hello',
         hexToBytes(m.replica),
         hexToBytes(m.room),
-        [...m.clock].map(([author, lamport]) => [hexToBytes(author), lamport]),
+        clockEntries(m.clock).map(([author, lamport]) => [hexToBytes(author), lamport]),
         m.heads.slice(0, MAX_HELLO_HEADS).map((h) => hexToBytes(h)),
       ])
     case 'catch-up':
@@ -160,4 +166,11 @@ export function packEvents(encoded: readonly Uint8Array[]): Uint8Array[] {
   }
   if (batch.length > 0) frames.push(encodeMessage({ type: 'events', events: batch }))
   return frames
+}
+
+/** At most MAX_CLOCK_ENTRIES entries of a clock, the most recent authors first. */
+function clockEntries(clock: VersionVector): Array<[ReplicaId, number]> {
+  const entries = [...clock]
+  if (entries.length <= MAX_CLOCK_ENTRIES) return entries
+  return entries.sort((a, b) => b[1] - a[1]).slice(0, MAX_CLOCK_ENTRIES)
 }

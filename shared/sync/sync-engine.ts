@@ -26,7 +26,9 @@
  *  2. `store` effects carry validated events in (lamport, id) order whose parents are
  *     stored or earlier in the same effect.
  *  3. An event is stored only once its lamport equals 1 + max(parents' lamports).
- *  4. Events are never sent to a peer whose known clock already covers them.
+ *  4. Events are never sent to a peer whose hello clock covers them, and each event is
+ *     sent over a link at most once (catch-up, or one forward when first accepted),
+ *     except when the peer asks for it with `want`.
  *  5. Nothing a peer sends can throw out of `receive`: bad input is logged and dropped.
  */
 import type { EventId, ReplicaId, RoomId } from '../ids.ts'
@@ -57,7 +59,12 @@ export interface SyncEngineOptions {
 interface PeerState {
   /** Set once the peer's hello passed the checks. */
   replica: ReplicaId | null
-  /** What the peer is known to hold: its hello clock plus events exchanged since. */
+  /**
+   * The clock from the peer's hello: what it held when the link opened. Not advanced
+   * afterwards — each event is accepted once and forwarded once, so only what the peer
+   * held before the link needs filtering, and a forked author chain (two events with one
+   * author and lamport) must not hide the second fork from it.
+   */
   known: VersionVector
   refused: boolean
   /** Catch-up progress: events announced by the peer's catch-up message, and received since. */
@@ -80,6 +87,8 @@ export class SyncEngine {
   readonly #opts: SyncEngineOptions
   readonly #peers = new Map<PeerId, PeerState>()
   readonly #pending = new Map<EventId, TodoEvent>()
+  /** Which peer sent each held event: it holds that event's ancestors, so they skip it. */
+  readonly #pendingFrom = new Map<EventId, PeerId>()
   readonly #pendingByParent = new Map<EventId, Set<EventId>>()
   readonly #requested = new Set<EventId>()
 
@@ -127,7 +136,7 @@ export class SyncEngine {
 
   /** Events authored here: push them to every ready peer that lacks them. */
   localEvents(events: readonly TodoEvent[]): SyncEffect[] {
-    return this.#forward(events, null)
+    return this.#forward(events, new Map())
   }
 
   /** A frame arrived from a peer. */
@@ -163,16 +172,25 @@ export class SyncEngine {
     if (m.type === 'catch-up') {
       state.expected = m.total
       state.received = 0
-      return m.total === 0 ? this.#checkHeads(peer, state) : []
+      return m.total === 0 ? this.#checkHeads(peer, state, new Set()) : []
     }
     const before = state.received
     state.received += m.events.length
     const effects = await this.#onEvents(peer, state, m.events)
-    if (before < state.expected && state.received >= state.expected) effects.push(...(await this.#checkHeads(peer, state)))
+    if (before < state.expected && state.received >= state.expected) {
+      // The heads may be in this very frame, stored only once these effects are applied.
+      const arriving = new Set(effects.flatMap((e) => (e.type === 'store' ? e.events.map((x) => x.id) : [])))
+      effects.push(...(await this.#checkHeads(peer, state, arriving)))
+    }
     return effects
   }
 
   async #onHello(peer: PeerId, state: PeerState, m: Extract<SyncMessage, { type: 'hello' }>): Promise<SyncEffect[]> {
+    if (state.replica !== null) {
+      // One handshake per link: a repeated hello would make us resend everything since.
+      this.#opts.log.warn('second hello on a link dropped', { peer })
+      return []
+    }
     if (m.room !== this.#opts.room) {
       state.refused = true
       this.#opts.log.warn('peer is in another room; refused', { peer })
@@ -203,7 +221,6 @@ export class SyncEngine {
       else incoming.push(d.event)
     }
     incoming.sort(compareEvents)
-    for (const e of incoming) noteKnown(state.known, e)
 
     const lookup = new Set<EventId>()
     for (const e of incoming) {
@@ -236,7 +253,11 @@ export class SyncEngine {
       return 'accepted'
     }
 
-    for (const e of incoming) if (!this.#pending.has(e.id)) tryAccept(e)
+    const sourceOf = new Map<EventId, PeerId>()
+    for (const e of incoming) {
+      sourceOf.set(e.id, peer)
+      if (!this.#pending.has(e.id) && tryAccept(e) === 'waiting') this.#pendingFrom.set(e.id, peer)
+    }
 
     // Release held events whose last missing parent just arrived (transitively).
     for (let i = 0; i < accepted.length; i++) {
@@ -251,8 +272,10 @@ export class SyncEngine {
           const found = await this.#opts.store.lamportsOf(unknown)
           for (const [id, l] of found) lamports.set(id, l)
         }
+        const from = this.#pendingFrom.get(child.id)
+        if (from) sourceOf.set(child.id, from)
         this.#unhold(child)
-        tryAccept(child)
+        if (tryAccept(child) === 'waiting' && from) this.#pendingFrom.set(child.id, from)
       }
     }
 
@@ -261,7 +284,7 @@ export class SyncEngine {
       accepted.sort(compareEvents)
       for (const e of accepted) this.#requested.delete(e.id)
       effects.push({ type: 'store', events: accepted })
-      effects.push(...this.#forward(accepted, peer))
+      effects.push(...this.#forward(accepted, sourceOf))
     }
     const ask = [...wanted].filter((id) => !this.#requested.has(id)).slice(0, MAX_IDS_PER_WANT)
     if (ask.length > 0) {
@@ -272,8 +295,8 @@ export class SyncEngine {
   }
 
   /** After a catch-up: asks for the peer's heads we still lack (see the header). */
-  async #checkHeads(peer: PeerId, state: PeerState): Promise<SyncEffect[]> {
-    const heads = state.heads
+  async #checkHeads(peer: PeerId, state: PeerState, arriving: ReadonlySet<EventId>): Promise<SyncEffect[]> {
+    const heads = state.heads.filter((h) => !arriving.has(h))
     state.heads = []
     if (heads.length === 0) return []
     const known = await this.#opts.store.lamportsOf(heads)
@@ -300,13 +323,26 @@ export class SyncEngine {
 
   #unhold(e: TodoEvent): void {
     this.#pending.delete(e.id)
+    this.#pendingFrom.delete(e.id)
   }
 
-  #forward(events: readonly TodoEvent[], except: PeerId | null): SyncEffect[] {
+  /**
+   * Forwards newly accepted events (parents first) to every ready peer, except what a
+   * peer is known to hold: the events it sent us, and their ancestors among `events`.
+   */
+  #forward(events: readonly TodoEvent[], sourceOf: ReadonlyMap<EventId, PeerId>): SyncEffect[] {
     const effects: SyncEffect[] = []
     for (const [peer, state] of this.#peers) {
-      if (peer === except || state.replica === null || state.refused) continue
-      effects.push(...this.#sendEvents(peer, state, events))
+      if (state.replica === null || state.refused) continue
+      const holds = new Set<EventId>()
+      for (let i = events.length - 1; i >= 0; i--) {
+        const e = events[i]!
+        if (sourceOf.get(e.id) !== peer && !holds.has(e.id)) continue
+        holds.add(e.id)
+        for (const p of e.parents) holds.add(p)
+      }
+      const lacking = holds.size === 0 ? events : events.filter((e) => !holds.has(e.id))
+      if (lacking.length > 0) effects.push(...this.#sendEvents(peer, state, lacking))
     }
     return effects
   }
@@ -314,15 +350,10 @@ export class SyncEngine {
   /** Sends events the peer is not known to hold (all of them when `force`, for wants). */
   #sendEvents(peer: PeerId, state: PeerState, events: readonly TodoEvent[], force = false): SyncEffect[] {
     const out = force ? [...events] : events.filter((e) => e.lamport > (state.known.get(e.author) ?? 0))
-    for (const e of out) noteKnown(state.known, e)
     return packEvents(out.map(encodeEvent)).map((bytes) => ({ type: 'send', peer, bytes }) as const)
   }
 
   #send(peer: PeerId, m: SyncMessage): SyncEffect {
     return { type: 'send', peer, bytes: encodeMessage(m) }
   }
-}
-
-function noteKnown(known: VersionVector, e: TodoEvent): void {
-  if (e.lamport > (known.get(e.author) ?? 0)) known.set(e.author, e.lamport)
 }

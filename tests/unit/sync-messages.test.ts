@@ -1,0 +1,268 @@
+/**
+ * Sync message codec (shared/sync/messages.ts): every message type survives
+ * encode → parse, and every malformed frame is rejected with its reason, never thrown.
+ */
+import { describe, expect, it } from 'vitest'
+import { encode } from 'cborg'
+import {
+  MAX_CLOCK_ENTRIES,
+  MAX_FRAME_BYTES,
+  MAX_HELLO_HEADS,
+  MAX_IDS_PER_WANT,
+  PROTOCOL_VERSION,
+  type SyncMessage,
+  encodeMessage,
+  packEvents,
+  parseMessage,
+} from '../../shared/sync/messages.ts'
+import { decodeEvent, encodeEvent } from '../../shared/event-codec.ts'
+import { type EventId, type ReplicaId, type RoomId, hexToBytes } from '../../shared/ids.ts'
+import { chain, ev, replica } from '../helpers/fixtures.ts'
+
+const ROOM = 'a1'.repeat(16) as RoomId
+const e1 = ev([], { type: 'create' })
+const e2a = ev([e1], { type: 'set_content', value: 'buy milk' })
+const e2b = ev([e1], { author: replica(2), type: 'add_to_list', value: 'home' })
+
+const V = PROTOCOL_VERSION
+const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill)
+const rid = (n: number) => hexToBytes(replica(n))
+const roomBytes = hexToBytes(ROOM)
+const eid = (e: { id: EventId }) => hexToBytes(e.id)
+
+function roundTrip(m: SyncMessage): SyncMessage {
+  const parsed = parseMessage(encodeMessage(m))
+  if (parsed.type !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(parsed)}`)
+  return parsed.message
+}
+
+function rejection(raw: unknown): string {
+  const parsed = parseMessage(encode(raw))
+  return parsed.type === 'rejected' ? parsed.reason : `not rejected: ${parsed.type}`
+}
+
+describe('sync messages: encode → parse round trips', () => {
+  it('hello keeps replica, room, every clock entry and the heads', () => {
+    const m: SyncMessage = {
+      type: 'hello',
+      replica: replica(7),
+      room: ROOM,
+      clock: new Map<ReplicaId, number>([
+        [replica(1), 2],
+        [replica(2), Number.MAX_SAFE_INTEGER],
+      ]),
+      heads: [e2a.id, e2b.id],
+    }
+    expect(roundTrip(m)).toEqual(m)
+  })
+
+  it('hello of an empty replica: empty clock, no heads', () => {
+    const m: SyncMessage = { type: 'hello', replica: replica(7), room: ROOM, clock: new Map(), heads: [] }
+    expect(roundTrip(m)).toEqual(m)
+  })
+
+  it('hello names at most MAX_HELLO_HEADS heads, so what we send always parses', () => {
+    const heads = Array.from({ length: MAX_HELLO_HEADS + 10 }, (_, i) => i.toString(16).padStart(64, '0') as EventId)
+    const got = roundTrip({ type: 'hello', replica: replica(7), room: ROOM, clock: new Map(), heads })
+    expect(got.type === 'hello' && got.heads).toEqual(heads.slice(0, MAX_HELLO_HEADS))
+  })
+
+  it('catch-up keeps its total, zero included', () => {
+    expect(roundTrip({ type: 'catch-up', total: 0 })).toEqual({ type: 'catch-up', total: 0 })
+    expect(roundTrip({ type: 'catch-up', total: 100_000 })).toEqual({ type: 'catch-up', total: 100_000 })
+  })
+
+  it('events carry canonical event bytes that decode to the same events', () => {
+    const got = roundTrip({ type: 'events', events: [e1, e2a, e2b].map(encodeEvent) })
+    expect(got.type).toBe('events')
+    const decoded = (got as { events: Uint8Array[] }).events.map((b) => decodeEvent(b))
+    expect(decoded).toEqual([e1, e2a, e2b].map((event) => ({ type: 'ok', event })))
+  })
+
+  it('want keeps its ids in order; an empty want is valid', () => {
+    expect(roundTrip({ type: 'want', ids: [e2b.id, e1.id] })).toEqual({ type: 'want', ids: [e2b.id, e1.id] })
+    expect(roundTrip({ type: 'want', ids: [] })).toEqual({ type: 'want', ids: [] })
+  })
+
+  it('refuse keeps its reason, cut to 500 characters', () => {
+    expect(roundTrip({ type: 'refuse', reason: 'wrong room' })).toEqual({ type: 'refuse', reason: 'wrong room' })
+    const long = roundTrip({ type: 'refuse', reason: 'x'.repeat(2000) })
+    expect(long.type === 'refuse' && long.reason.length).toBe(500)
+  })
+
+  it('every frame is a CBOR array starting with PROTOCOL_VERSION and a kebab-case tag', () => {
+    const all: SyncMessage[] = [
+      { type: 'hello', replica: replica(7), room: ROOM, clock: new Map(), heads: [] },
+      { type: 'catch-up', total: 1 },
+      { type: 'events', events: [] },
+      { type: 'want', ids: [] },
+      { type: 'refuse', reason: '' },
+    ]
+    for (const m of all) {
+      const frame = encodeMessage(m)
+      expect(frame[0]! >> 5).toBe(4) // CBOR major type 4: array
+      expect(frame[1]).toBe(V)
+    }
+  })
+})
+
+describe('sync messages: rejections', () => {
+  it('a frame from another protocol version is a version mismatch, whatever follows', () => {
+    expect(parseMessage(encode([V + 1, 'hello']))).toEqual({ type: 'version-mismatch', version: V + 1 })
+    expect(parseMessage(encode([0, 'events', []]))).toEqual({ type: 'version-mismatch', version: 0 })
+    expect(parseMessage(encode([String(V), 'want', []]))).toEqual({ type: 'version-mismatch', version: String(V) })
+  })
+
+  it('bytes that are not strict CBOR are rejected as such', () => {
+    expect(parseMessage(new Uint8Array([0xff, 0x00]))).toMatchObject({ type: 'rejected', reason: expect.stringMatching(/^not CBOR/) })
+    // Indefinite-length array (0x9f … 0xff): not allowed, there is one spelling per message.
+    expect(parseMessage(new Uint8Array([0x9f, 0x01, 0xff]))).toMatchObject({ reason: expect.stringMatching(/^not CBOR/) })
+    expect(parseMessage(new Uint8Array([]))).toMatchObject({ reason: expect.stringMatching(/^not CBOR/) })
+  })
+
+  it('CBOR that is not a message array is rejected', () => {
+    expect(rejection({ v: 1 })).toBe('not a message array')
+    expect(rejection([V])).toBe('not a message array')
+    expect(rejection('hello')).toBe('not a message array')
+  })
+
+  it('an unknown tag is rejected and named (cut short)', () => {
+    expect(rejection([V, 'gossip', []])).toBe('unknown message type "gossip"')
+    expect(rejection([V, 'x'.repeat(100)]).length).toBeLessThan(70)
+  })
+
+  it('an oversize frame is rejected before it is decoded', () => {
+    const frame = encodeMessage({ type: 'events', events: [bytes(MAX_FRAME_BYTES)] })
+    expect(parseMessage(frame)).toEqual({ type: 'rejected', reason: `frame of ${frame.byteLength} bytes exceeds limit` })
+    // Exactly at the limit is fine.
+    const fits = encodeMessage({ type: 'events', events: [bytes(MAX_FRAME_BYTES - 16)] })
+    const padded = encodeMessage({ type: 'events', events: [bytes(MAX_FRAME_BYTES - 16 - (fits.byteLength - MAX_FRAME_BYTES))] })
+    expect(padded.byteLength).toBe(MAX_FRAME_BYTES)
+    expect(parseMessage(padded).type).toBe('ok')
+  })
+
+  it.each([
+    ['a field missing', [V, 'hello', rid(7), roomBytes, []]],
+    ['an extra field', [V, 'hello', rid(7), roomBytes, [], [], 'extra']],
+    ['a 15-byte replica id', [V, 'hello', bytes(15), roomBytes, [], []]],
+    ['a replica id as hex text', [V, 'hello', replica(7), roomBytes, [], []]],
+    ['a 17-byte room id', [V, 'hello', rid(7), bytes(17), [], []]],
+  ])('a hello with %s is a malformed hello', (_, raw) => {
+    expect(rejection(raw)).toBe('malformed hello')
+  })
+
+  it('a hello whose clock is not a list is a malformed clock', () => {
+    expect(rejection([V, 'hello', rid(7), roomBytes, { a: 1 }, []])).toBe('malformed clock')
+    expect(rejection([V, 'hello', rid(7), roomBytes, null, []])).toBe('malformed clock')
+  })
+
+  it.each([
+    ['not a pair', [rid(1)]],
+    ['three fields', [rid(1), 1, 1]],
+    ['a 15-byte author', [bytes(15), 1]],
+    ['lamport 0', [rid(1), 0]],
+    ['a negative lamport', [rid(1), -3]],
+    ['a fractional lamport', [rid(1), 1.5]],
+    ['a lamport beyond 2^53', [rid(1), 2 ** 53]],
+    ['a lamport as text', [rid(1), '1']],
+  ])('a clock entry with %s is a malformed clock entry', (_, entry) => {
+    expect(rejection([V, 'hello', rid(7), roomBytes, [[rid(2), 4], entry], []])).toBe('malformed clock entry')
+  })
+
+  it.each([
+    ['not a list', eid(e1)],
+    ['a 31-byte head', [bytes(31)]],
+    ['a head as hex text', [e1.id]],
+    ['more than MAX_HELLO_HEADS heads', Array.from({ length: MAX_HELLO_HEADS + 1 }, () => eid(e1))],
+  ])('hello heads that are %s are malformed heads', (_, heads) => {
+    expect(rejection([V, 'hello', rid(7), roomBytes, [], heads])).toBe('malformed heads')
+  })
+
+  it.each([
+    ['negative', [V, 'catch-up', -1]],
+    ['fractional', [V, 'catch-up', 2.5]],
+    ['text', [V, 'catch-up', '12']],
+    ['missing', [V, 'catch-up']],
+    ['followed by an extra field', [V, 'catch-up', 1, 2]],
+  ])('a catch-up total that is %s is a malformed catch-up', (_, raw) => {
+    expect(rejection(raw)).toBe('malformed catch-up')
+  })
+
+  it.each([
+    ['not a list', [V, 'events', encodeEvent(e1)]],
+    ['holding text', [V, 'events', [encodeEvent(e1), 'e2']]],
+    ['holding an array', [V, 'events', [[1, 2]]]],
+    ['followed by an extra field', [V, 'events', [], 1]],
+  ])('events %s are malformed events', (_, raw) => {
+    expect(rejection(raw)).toBe('malformed events')
+  })
+
+  it('events frames are not validated event by event here: that is the engine’s job', () => {
+    // A byte string that is no event still parses as a frame; decodeEvent rejects it later.
+    expect(parseMessage(encode([V, 'events', [bytes(3)]])).type).toBe('ok')
+  })
+
+  it.each([
+    ['not a list', [V, 'want', eid(e1)]],
+    ['a 31-byte id', [V, 'want', [eid(e1), bytes(31)]]],
+    ['an id as hex text', [V, 'want', [e1.id]]],
+    ['more than MAX_IDS_PER_WANT ids', [V, 'want', Array.from({ length: MAX_IDS_PER_WANT + 1 }, () => eid(e1))]],
+    ['followed by an extra field', [V, 'want', [], 1]],
+  ])('a want with %s is a malformed want', (_, raw) => {
+    expect(rejection(raw)).toBe('malformed want')
+  })
+
+  it('a want of exactly MAX_IDS_PER_WANT ids fits in a frame and parses', () => {
+    const ids = Array.from({ length: MAX_IDS_PER_WANT }, () => e1.id)
+    const frame = encodeMessage({ type: 'want', ids })
+    expect(frame.byteLength).toBeLessThanOrEqual(MAX_FRAME_BYTES)
+    expect(parseMessage(frame).type).toBe('ok')
+  })
+
+  it.each([
+    ['a number', [V, 'refuse', 3]],
+    ['missing', [V, 'refuse']],
+  ])('a refuse whose reason is %s is a malformed refuse', (_, raw) => {
+    expect(rejection(raw)).toBe('malformed refuse')
+  })
+
+  // A clock entry costs ~23 bytes, so a hello naming every one of 10,000 authors would
+  // exceed MAX_FRAME_BYTES and be dropped by every receiver: the hello keeps the
+  // MAX_CLOCK_ENTRIES most recent authors (the peer resends the rest: bytes, not errors).
+  it('a replica that has seen 10,000 authors can still say hello, naming its most recent ones', () => {
+    const clock = new Map(Array.from({ length: 10_000 }, (_, i) => [replica(i + 1), 1_000_000 + i] as const))
+    const frame = encodeMessage({ type: 'hello', replica: replica(7), room: ROOM, clock, heads: [e2a.id, e2b.id] })
+    const parsed = parseMessage(frame)
+    expect(parsed.type).toBe('ok')
+    const sent = parsed.type === 'ok' && parsed.message.type === 'hello' ? parsed.message.clock : new Map()
+    expect(sent.size).toBe(MAX_CLOCK_ENTRIES)
+    expect(sent.get(replica(10_000))).toBe(1_000_000 + 9_999)
+    expect(sent.has(replica(1))).toBe(false)
+  })
+})
+
+describe('packEvents', () => {
+  it('packs nothing into no frames, and a few small events into one', () => {
+    expect(packEvents([])).toEqual([])
+    const frames = packEvents([e1, e2a].map(encodeEvent))
+    expect(frames).toHaveLength(1)
+    expect(parseMessage(frames[0]!)).toEqual({ type: 'ok', message: { type: 'events', events: [e1, e2a].map(encodeEvent) } })
+  })
+
+  it('splits large batches into frames under MAX_FRAME_BYTES, keeping order (parents first)', () => {
+    const big = chain(Array.from({ length: 200 }, (_, i) => ({ type: 'x-future', value: `${i}`.padEnd(3900, '.') })))
+    const frames = packEvents(big.map(encodeEvent))
+    expect(frames.length).toBeGreaterThanOrEqual(4)
+    const ids: EventId[] = []
+    for (const f of frames) {
+      expect(f.byteLength).toBeLessThanOrEqual(MAX_FRAME_BYTES)
+      const parsed = parseMessage(f)
+      if (parsed.type !== 'ok' || parsed.message.type !== 'events') throw new Error('not an events frame')
+      for (const b of parsed.message.events) {
+        const d = decodeEvent(b)
+        if (d.type === 'ok') ids.push(d.event.id)
+      }
+    }
+    expect(ids).toEqual(big.map((e) => e.id))
+  })
+})

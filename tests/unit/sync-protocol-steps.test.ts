@@ -1,0 +1,435 @@
+/**
+ * The sync state machine (shared/sync/sync-engine.ts) one protocol step at a time: frames
+ * in, effects out, with no network. Each test feeds a SyncEngine over a MemoryEventStore
+ * and reads back what it would send and store, as its owner (ReplicaNode) would apply it.
+ *
+ * Fixtures: e1 is a root by replica 1; e2a (replica 1) and e2b (replica 2) are concurrent
+ * children of e1.
+ */
+import { describe, expect, it } from 'vitest'
+import { MemoryEventStore } from '../../shared/memory-event-store.ts'
+import { TodoLog } from '../../shared/todo-log.ts'
+import { type PeerId, type SyncEffect, SyncEngine } from '../../shared/sync/sync-engine.ts'
+import { type SyncMessage, MAX_FRAME_BYTES, PROTOCOL_VERSION, encodeMessage, parseMessage } from '../../shared/sync/messages.ts'
+import { decodeEvent, encodeEvent } from '../../shared/event-codec.ts'
+import type { EventId, ReplicaId, RoomId } from '../../shared/ids.ts'
+import type { TodoEvent } from '../../shared/event.ts'
+import { recordingLogger } from '../../shared/log.ts'
+import { encode } from 'cborg'
+import { MemoryNetwork } from '../helpers/memory-network.ts'
+import { chain, ev, replica, todo } from '../helpers/fixtures.ts'
+
+const ROOM = 'a1'.repeat(16) as RoomId
+const OTHER_ROOM = 'b2'.repeat(16) as RoomId
+const ME = replica(10)
+const p = 'p' as PeerId
+const q = 'q' as PeerId
+const s = 's' as PeerId
+
+const e1 = ev([], { type: 'create' })
+const e2a = ev([e1], { type: 'set_content', value: 'buy milk' })
+const e2b = ev([e1], { author: replica(2), type: 'add_to_list', value: 'home' })
+/** e2a and e2b in (lamport, id) order. */
+const [e2first, e2second] = [e2a, e2b].sort((x, y) => (x.id < y.id ? -1 : 1)) as [TodoEvent, TodoEvent]
+const UNKNOWN = 'ee'.repeat(32) as EventId
+
+/** A replica holding `events`, with its engine; `feed` applies store effects like ReplicaNode does. */
+async function replicaHolding(events: readonly TodoEvent[] = []) {
+  const log = await TodoLog.open(new MemoryEventStore())
+  await log.ingest(events)
+  const logger = recordingLogger()
+  const engine = new SyncEngine({ replica: ME, room: ROOM, store: log.store, log: logger })
+  return {
+    engine,
+    log,
+    warnings: logger.warnings,
+    async feed(input: Promise<SyncEffect[]> | SyncEffect[]): Promise<SyncEffect[]> {
+      const effects = await input
+      for (const e of effects) if (e.type === 'store') await log.ingest(e.events)
+      return effects
+    },
+    /** Opens a link to `peer` and completes its side of the handshake. */
+    async ready(peer: PeerId, n: number, peerEvents: readonly TodoEvent[] = []): Promise<SyncEffect[]> {
+      await engine.peerConnected(peer)
+      return this.feed(engine.receive(peer, hello(n, clockOf(peerEvents), headsOf(peerEvents))))
+    },
+    async holds(ids: readonly EventId[]): Promise<EventId[]> {
+      return [...(await log.store.lamportsOf(ids)).keys()]
+    },
+  }
+}
+
+function clockOf(events: readonly TodoEvent[]): Map<ReplicaId, number> {
+  const clock = new Map<ReplicaId, number>()
+  for (const e of events) clock.set(e.author, Math.max(e.lamport, clock.get(e.author) ?? 0))
+  return clock
+}
+
+function headsOf(events: readonly TodoEvent[]): EventId[] {
+  const parents = new Set(events.flatMap((e) => e.parents))
+  return events.map((e) => e.id).filter((id) => !parents.has(id)).sort()
+}
+
+const hello = (n: number, clock = new Map<ReplicaId, number>(), heads: EventId[] = [], room = ROOM) =>
+  encodeMessage({ type: 'hello', replica: replica(n), room, clock, heads })
+const eventsFrame = (...events: TodoEvent[]) => encodeMessage({ type: 'events', events: events.map(encodeEvent) })
+const wantFrame = (...ids: EventId[]) => encodeMessage({ type: 'want', ids })
+
+/** The messages in `effects` sent to `to`, decoded. */
+function sent(effects: readonly SyncEffect[], to: PeerId): SyncMessage[] {
+  return effects.flatMap((e) => {
+    if (e.type !== 'send' || e.peer !== to) return []
+    const parsed = parseMessage(e.bytes)
+    if (parsed.type !== 'ok') throw new Error(`engine sent an unparsable frame: ${JSON.stringify(parsed)}`)
+    return [parsed.message]
+  })
+}
+
+/** Ids of the events sent to `to`, in send order. */
+function sentEvents(effects: readonly SyncEffect[], to: PeerId): EventId[] {
+  return sent(effects, to).flatMap((m) =>
+    m.type === 'events'
+      ? m.events.map((b) => {
+          const d = decodeEvent(b)
+          if (d.type !== 'ok') throw new Error(`engine sent an invalid event: ${d.reason}`)
+          return d.event.id
+        })
+      : [],
+  )
+}
+
+const stored = (effects: readonly SyncEffect[]): EventId[] => effects.flatMap((e) => (e.type === 'store' ? e.events.map((x) => x.id) : []))
+const types = (effects: readonly SyncEffect[], to: PeerId) => sent(effects, to).map((m) => m.type)
+
+describe('handshake', () => {
+  it('greets a new link with one hello naming our replica, room, clock and heads', async () => {
+    const r = await replicaHolding([e1, e2a, e2b])
+    const effects = await r.engine.peerConnected(p)
+    expect(sent(effects, p)).toEqual([
+      { type: 'hello', replica: ME, room: ROOM, clock: new Map([[replica(1), 2], [replica(2), 2]]), heads: [e2a.id, e2b.id].sort() },
+    ])
+    expect(r.engine.readyPeers()).toEqual([]) // not ready until its hello arrives
+  })
+
+  it('answers a hello with catch-up(n) and exactly the n events the peer lacks, parents first', async () => {
+    const r = await replicaHolding([e1, e2a, e2b])
+    await r.engine.peerConnected(p)
+    const effects = await r.engine.receive(p, hello(20, new Map([[replica(1), 1]])))
+    expect(sent(effects, p)[0]).toEqual({ type: 'catch-up', total: 2 })
+    expect(sentEvents(effects, p)).toEqual([e2first.id, e2second.id])
+    expect(r.engine.readyPeers()).toEqual([p])
+  })
+
+  it('sends a peer that holds nothing the whole log, roots first', async () => {
+    const r = await replicaHolding([e1, e2a, e2b])
+    await r.engine.peerConnected(p)
+    const effects = await r.engine.receive(p, hello(20))
+    expect(sent(effects, p)[0]).toEqual({ type: 'catch-up', total: 3 })
+    expect(sentEvents(effects, p)).toEqual([e1.id, e2first.id, e2second.id])
+  })
+
+  it('sends a peer that holds everything catch-up(0) and no events', async () => {
+    const r = await replicaHolding([e1, e2a, e2b])
+    await r.engine.peerConnected(p)
+    const effects = await r.engine.receive(p, hello(20, clockOf([e1, e2a, e2b]), headsOf([e1, e2a, e2b])))
+    expect(sent(effects, p)).toEqual([{ type: 'catch-up', total: 0 }])
+  })
+
+  it('streams a large catch-up in frames under MAX_FRAME_BYTES, parents first', async () => {
+    const big = chain(Array.from({ length: 150 }, (_, i) => ({ type: 'x-future', value: `${i}`.padEnd(3900, '.') })))
+    const r = await replicaHolding(big)
+    await r.engine.peerConnected(p)
+    const effects = await r.engine.receive(p, hello(20))
+    const frames = effects.filter((e) => e.type === 'send')
+    expect(frames.length).toBeGreaterThanOrEqual(4)
+    for (const f of frames) expect(f.type === 'send' && f.bytes.byteLength).toBeLessThanOrEqual(MAX_FRAME_BYTES)
+    expect(sentEvents(effects, p)).toEqual(big.map((e) => e.id))
+  })
+
+  it('refuses a peer claiming our own replica id, and ignores it afterwards', async () => {
+    const r = await replicaHolding([e1])
+    await r.engine.peerConnected(p)
+    const effects = await r.engine.receive(p, hello(10))
+    expect(sent(effects, p)).toEqual([{ type: 'refuse', reason: 'duplicate replica' }])
+    expect(r.warnings).toEqual([expect.stringMatching(/claims our own replica id/)])
+    expect(r.engine.readyPeers()).toEqual([])
+    expect(await r.engine.receive(p, eventsFrame(e2a))).toEqual([])
+    expect(await r.engine.receive(p, wantFrame(e1.id))).toEqual([])
+    expect(r.engine.localEvents([e2b])).toEqual([])
+  })
+
+  it('refuses a peer from another room, and ignores it afterwards', async () => {
+    const r = await replicaHolding([e1])
+    await r.engine.peerConnected(p)
+    const effects = await r.engine.receive(p, hello(20, new Map(), [], OTHER_ROOM))
+    expect(sent(effects, p)).toEqual([{ type: 'refuse', reason: 'wrong room' }])
+    expect(r.warnings).toEqual([expect.stringMatching(/another room/)])
+    expect(await r.engine.receive(p, hello(20))).toEqual([]) // a second, correct hello changes nothing
+    expect(r.engine.readyPeers()).toEqual([])
+  })
+
+  it('refuses a peer speaking another protocol version with a reason it can show', async () => {
+    const r = await replicaHolding([e1])
+    await r.engine.peerConnected(p)
+    const effects = await r.engine.receive(p, encode([PROTOCOL_VERSION + 1, 'hello', 'anything']))
+    expect(sent(effects, p)).toEqual([{ type: 'refuse', reason: `protocol version ${PROTOCOL_VERSION} required` }])
+    expect(await r.engine.receive(p, hello(20))).toEqual([])
+    expect(r.engine.readyPeers()).toEqual([])
+  })
+
+  it('stops sending to a peer that refused us', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    expect(await r.engine.receive(p, encodeMessage({ type: 'refuse', reason: 'wrong room' }))).toEqual([])
+    expect(r.warnings).toEqual([expect.stringMatching(/peer refused us: wrong room/)])
+    expect(r.engine.localEvents([e1])).toEqual([])
+    expect(await r.engine.receive(p, wantFrame(e1.id))).toEqual([])
+  })
+
+  it('drops events and wants that come before hello, with a warning, and accepts them after it', async () => {
+    const r = await replicaHolding([e1])
+    await r.engine.peerConnected(p)
+    expect(await r.engine.receive(p, eventsFrame(e2a))).toEqual([])
+    expect(await r.engine.receive(p, wantFrame(e1.id))).toEqual([])
+    expect(r.warnings).toEqual([expect.stringMatching(/^events before hello dropped/), expect.stringMatching(/^want before hello dropped/)])
+    expect(await r.holds([e2a.id])).toEqual([])
+    await r.feed(r.engine.receive(p, hello(20, clockOf([e1]))))
+    expect(stored(await r.feed(r.engine.receive(p, eventsFrame(e2a))))).toEqual([e2a.id])
+  })
+
+  it('drops frames from a link it was never told about', async () => {
+    const r = await replicaHolding()
+    expect(await r.engine.receive(s, hello(20))).toEqual([])
+    expect(r.warnings).toEqual([expect.stringMatching(/unknown peer/)])
+  })
+
+  it('forgets a peer whose link closed', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    r.engine.peerDisconnected(p)
+    expect(r.engine.readyPeers()).toEqual([])
+    expect(r.engine.localEvents([e1])).toEqual([])
+    expect(await r.engine.receive(p, eventsFrame(e1))).toEqual([])
+    expect(r.warnings).toEqual([expect.stringMatching(/unknown peer/)])
+  })
+
+  // BUG (reported): a second hello on a live link is accepted again. It resets what the
+  // engine knows the peer holds to that (possibly stale) clock and resends everything
+  // since: a duplicated or replayed hello, or a peer repeating an empty hello, makes us
+  // send the whole log again over the same link. Remove `.fails` once fixed.
+  it('ignores a second hello on a link that already said hello', async () => {
+    const r = await replicaHolding([e1, e2a, e2b])
+    await r.engine.peerConnected(p)
+    const first = await r.engine.receive(p, hello(20))
+    expect(sentEvents(first, p)).toHaveLength(3)
+    const again = await r.engine.receive(p, hello(20))
+    expect(sentEvents(again, p)).toEqual([])
+  })
+})
+
+describe('live events', () => {
+  it('pushes a local event to every ready peer, but not to one whose hello has not arrived', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    await r.engine.peerConnected(q)
+    const effects = r.engine.localEvents([e1])
+    expect(sentEvents(effects, p)).toEqual([e1.id])
+    expect(sent(effects, q)).toEqual([])
+    // q gets it in its catch-up once its hello arrives.
+    await r.log.ingest([e1])
+    expect(sentEvents(await r.engine.receive(q, hello(21)), q)).toEqual([e1.id])
+  })
+
+  it('keeps syncing with other peers while one peer never answers our hello', async () => {
+    const r = await replicaHolding([e1])
+    const toSilent = [...(await r.engine.peerConnected(s))]
+    await r.ready(p, 20, [e1])
+    const fromP = await r.feed(r.engine.receive(p, eventsFrame(e2b)))
+    expect(stored(fromP)).toEqual([e2b.id])
+    await r.log.ingest([e2a])
+    toSilent.push(...fromP, ...r.engine.localEvents([e2a]))
+    expect(types(toSilent, s)).toEqual(['hello']) // the silent peer got our hello and nothing else
+    expect(r.engine.readyPeers()).toEqual([p])
+  })
+
+  it('forwards a received event to the other ready peers, never back to its sender', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    await r.ready(q, 21)
+    const effects = await r.feed(r.engine.receive(p, eventsFrame(e1)))
+    expect(stored(effects)).toEqual([e1.id])
+    expect(sentEvents(effects, q)).toEqual([e1.id])
+    expect(sent(effects, p)).toEqual([])
+  })
+
+  it('does not forward an event to a peer whose clock already covers it', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    await r.ready(q, 21, [e1])
+    const effects = await r.feed(r.engine.receive(p, eventsFrame(e1)))
+    expect(stored(effects)).toEqual([e1.id])
+    expect(sent(effects, q)).toEqual([])
+  })
+
+  it('sends an event over a link at most once, however often it arrives', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    await r.ready(q, 21)
+    await r.ready(s, 22)
+    const first = await r.feed(r.engine.receive(p, eventsFrame(e1)))
+    const again = await r.feed(r.engine.receive(p, eventsFrame(e1)))
+    const viaQ = await r.feed(r.engine.receive(q, eventsFrame(e1)))
+    expect(sentEvents([...first, ...again, ...viaQ], s)).toEqual([e1.id])
+    expect(stored([...again, ...viaQ])).toEqual([])
+  })
+
+  it('drops an event whose lamport does not follow its parents, keeping the rest of the frame', async () => {
+    const r = await replicaHolding([e1])
+    await r.ready(p, 20, [e1])
+    const forged = { ...ev([e1], { type: 'delete' }), lamport: 7 }
+    const effects = await r.feed(r.engine.receive(p, encodeMessage({ type: 'events', events: [encodeEvent(forged), encodeEvent(e2b)] })))
+    expect(stored(effects)).toEqual([e2b.id])
+    expect(r.warnings).toEqual([expect.stringMatching(/wrong lamport/)])
+  })
+})
+
+describe('want', () => {
+  it('is answered with the requested events, even ones already sent on this link', async () => {
+    const r = await replicaHolding([e1, e2a])
+    await r.engine.peerConnected(p)
+    expect(sentEvents(await r.engine.receive(p, hello(20)), p)).toEqual([e1.id, e2a.id])
+    const effects = await r.engine.receive(p, wantFrame(e2a.id, e1.id))
+    expect(sentEvents(effects, p)).toEqual([e1.id, e2a.id]) // parents first, whatever the asking order
+  })
+
+  it('naming unknown ids gets only the events that exist, and nothing at all if none do', async () => {
+    const r = await replicaHolding([e1, e2a])
+    await r.ready(p, 20, [e1, e2a])
+    expect(sentEvents(await r.engine.receive(p, wantFrame(UNKNOWN, e2a.id)), p)).toEqual([e2a.id])
+    expect(await r.engine.receive(p, wantFrame(UNKNOWN))).toEqual([])
+    expect(r.warnings).toEqual([])
+  })
+})
+
+describe('events out of order', () => {
+  it('holds a child that came before its parent, asks for the parent, then stores both', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    const child = await r.feed(r.engine.receive(p, eventsFrame(e2a)))
+    expect(stored(child)).toEqual([])
+    expect(sent(child, p)).toEqual([{ type: 'want', ids: [e1.id] }])
+    expect(r.engine.pendingCount()).toBe(1)
+    const parent = await r.feed(r.engine.receive(p, eventsFrame(e1)))
+    expect(stored(parent)).toEqual([e1.id, e2a.id])
+    expect(r.engine.pendingCount()).toBe(0)
+    expect(await r.holds([e1.id, e2a.id])).toEqual([e1.id, e2a.id])
+  })
+
+  it('walks back a chain that arrives newest first, one want per missing parent', async () => {
+    const [c1, c2, c3] = chain([{ type: 'create' }, { type: 'set_content', value: 'x' }, { type: 'complete', value: true }]) as [
+      TodoEvent,
+      TodoEvent,
+      TodoEvent,
+    ]
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    expect(sent(await r.feed(r.engine.receive(p, eventsFrame(c3))), p)).toEqual([{ type: 'want', ids: [c2.id] }])
+    expect(sent(await r.feed(r.engine.receive(p, eventsFrame(c2))), p)).toEqual([{ type: 'want', ids: [c1.id] }])
+    expect(stored(await r.feed(r.engine.receive(p, eventsFrame(c1))))).toEqual([c1.id, c2.id, c3.id])
+  })
+
+  it('asks only once for a parent that two held children are missing', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    expect(types(await r.engine.receive(p, eventsFrame(e2a)), p)).toEqual(['want'])
+    expect(types(await r.engine.receive(p, eventsFrame(e2b)), p)).toEqual([])
+    expect(stored(await r.feed(r.engine.receive(p, eventsFrame(e1))))).toEqual([e1.id, e2first.id, e2second.id])
+  })
+
+  it('releases a held child when its parent arrives from another peer, and forwards both', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    await r.ready(q, 21)
+    await r.ready(s, 22)
+    await r.feed(r.engine.receive(p, eventsFrame(e2a)))
+    const effects = await r.feed(r.engine.receive(q, eventsFrame(e1)))
+    expect(stored(effects)).toEqual([e1.id, e2a.id])
+    expect(sentEvents(effects, s)).toEqual([e1.id, e2a.id])
+    expect(sentEvents(effects, p)).toEqual([]) // p sent e2a, so it holds e1 too
+  })
+
+  it('asks another peer for a parent once the peer it asked has gone', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    await r.ready(q, 21)
+    expect(sent(await r.engine.receive(p, eventsFrame(e2a)), p)).toEqual([{ type: 'want', ids: [e1.id] }])
+    r.engine.peerDisconnected(p)
+    expect(sent(await r.engine.receive(q, eventsFrame(e2b)), q)).toEqual([{ type: 'want', ids: [e1.id] }])
+  })
+})
+
+describe('catch-up progress and heads', () => {
+  it('reports progress until the announced catch-up has arrived', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20, [e1, e2a, e2b])
+    await r.feed(r.engine.receive(p, encodeMessage({ type: 'catch-up', total: 3 })))
+    expect(r.engine.progress()).toEqual({ received: 0, expected: 3 })
+    await r.feed(r.engine.receive(p, eventsFrame(e1)))
+    expect(r.engine.progress()).toEqual({ received: 1, expected: 3 })
+    await r.feed(r.engine.receive(p, eventsFrame(e2first, e2second)))
+    expect(r.engine.progress()).toEqual({ received: 0, expected: 0 })
+  })
+
+  it('fetches a head the catch-up did not bring: an author chain that forked', async () => {
+    // Replica 9 forked (a copied database): two different events at lamport 2, so equal
+    // clocks hide the difference; the hello heads reveal it.
+    const root = ev([], { author: replica(9), type: 'create' })
+    const forkA = ev([root], { author: replica(9), type: 'set_content', value: 'fork a' })
+    const forkB = ev([root], { author: replica(9), type: 'add_to_list', value: 'fork b' })
+    const r = await replicaHolding([root, forkA])
+    await r.ready(p, 20, [root, forkB])
+    const effects = await r.feed(r.engine.receive(p, encodeMessage({ type: 'catch-up', total: 0 })))
+    expect(sent(effects, p)).toEqual([{ type: 'want', ids: [forkB.id] }])
+    expect(stored(await r.feed(r.engine.receive(p, eventsFrame(forkB))))).toEqual([forkB.id])
+  })
+
+  // BUG (reported): the heads check runs inside the same input as the last catch-up frame,
+  // before the owner applied that frame's `store` effect, so heads that just arrived look
+  // unknown: every catch-up ends with a warning and a `want` for the peer's heads, which
+  // the peer answers by sending them again (one extra round trip per handshake; the
+  // simulator counts thousands). Remove `.fails` once fixed.
+  it('does not ask again for a head that arrived in the last catch-up frame', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20, [e1, e2a, e2b])
+    await r.feed(r.engine.receive(p, encodeMessage({ type: 'catch-up', total: 3 })))
+    const last = await r.feed(r.engine.receive(p, eventsFrame(e1, e2first, e2second)))
+    expect(stored(last)).toEqual([e1.id, e2first.id, e2second.id])
+    expect(sent(last, p)).toEqual([])
+    expect(r.warnings).toEqual([])
+  })
+})
+
+describe('gossip across a mesh', () => {
+  // BUG (reported): `known` is a version vector, which cannot describe a forked author
+  // chain. Once a peer sent us replica 9's fork a (lamport 2), we believe it holds every
+  // replica-9 event up to lamport 2 and never forward fork b to it; the hello-heads check
+  // only repairs this at the next handshake. Remove `.fails` once fixed.
+  it('converges when a replica forks while its copies are linked (x1–a–b–x2)', async () => {
+    const net = new MemoryNetwork()
+    const x1 = (await net.add('x1', 9)).node
+    await net.add('a', 1)
+    await net.add('b', 2)
+    const x2 = (await net.add('x2', 9)).node
+    await net.link('x1', 'a')
+    await net.link('a', 'b')
+    await net.link('b', 'x2')
+    await net.settle()
+    const t = todo(1)
+    await x1.act(t, 'create', null, 1)
+    await net.settle()
+    await Promise.all([x1.act(t, 'set_content', 'fork a', 2), x2.act(t, 'set_content', 'fork b', 3)])
+    await net.settle()
+    const counts = await Promise.all([...net.nodes.values()].map((n) => n.node.log.store.count()))
+    expect(counts).toEqual([3, 3, 3, 3])
+  })
+})
