@@ -18,6 +18,7 @@
 import type { EventId, ReplicaId, TodoId } from './ids.ts'
 import type { TodoEvent } from './event.ts'
 import type { TodoState } from './todo-fold.ts'
+import type { Ordered } from './order.ts'
 
 /** For each author, the highest lamport among its stored events. */
 export type VersionVector = Map<ReplicaId, number>
@@ -35,6 +36,13 @@ export interface EventStore {
   eventsAfter(clock: VersionVector): Promise<TodoEvent[]>
   /** All events of one todo, in (lamport, id) order. */
   eventsOfTodo(todo: TodoId): Promise<TodoEvent[]>
+  /** Stored events naming any of `ids` as a parent, each once, in (lamport, id) order. */
+  childrenOf(ids: readonly EventId[]): Promise<TodoEvent[]>
+  /**
+   * One page of the whole log in (lamport, id) order: the first `limit` (≥ 1) events that sort
+   * strictly after `after` (which need not be stored), or from the start when `after` is null.
+   */
+  eventsFrom(after: Ordered | null, limit: number): Promise<TodoEvent[]>
   /** Number of stored events. */
   count(): Promise<number>
   /** Every materialized todo state, in no particular order (cold start reads these, it does not replay). */

@@ -5,13 +5,16 @@
 import type { EventId, ReplicaId, TodoId } from './ids.ts'
 import type { TodoEvent } from './event.ts'
 import type { TodoState } from './todo-fold.ts'
-import { compareEvents, sortEvents } from './order.ts'
+import { type Ordered, compareEvents, sortEvents } from './order.ts'
 import { type EventStore, StoreClosedError, type VersionVector } from './event-store.ts'
 
 export class MemoryEventStore implements EventStore {
   #events = new Map<EventId, TodoEvent>()
   #heads = new Set<EventId>()
   #byTodo = new Map<TodoId, TodoEvent[]>()
+  #children = new Map<EventId, EventId[]>()
+  /** Every event in (lamport, id) order for eventsFrom; rebuilt lazily after a commit. */
+  #sorted: TodoEvent[] | null = []
   #clock: VersionVector = new Map()
   #todos = new Map<TodoId, TodoState>()
   #meta = new Map<string, string>()
@@ -59,6 +62,27 @@ export class MemoryEventStore implements EventStore {
     return sortEvents(this.#byTodo.get(todo) ?? [])
   }
 
+  async childrenOf(ids: readonly EventId[]): Promise<TodoEvent[]> {
+    this.#check()
+    const found = new Set<EventId>()
+    for (const id of ids) for (const child of this.#children.get(id) ?? []) found.add(child)
+    return sortEvents([...found].map((id) => this.#events.get(id)!))
+  }
+
+  async eventsFrom(after: Ordered | null, limit: number): Promise<TodoEvent[]> {
+    this.#check()
+    const sorted = (this.#sorted ??= sortEvents([...this.#events.values()]))
+    // Binary search for the first event sorting after `after`.
+    let lo = 0
+    let hi = after === null ? 0 : sorted.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (compareEvents(sorted[mid]!, after!) <= 0) lo = mid + 1
+      else hi = mid
+    }
+    return sorted.slice(lo, lo + limit)
+  }
+
   async count(): Promise<number> {
     this.#check()
     return this.#events.size
@@ -84,13 +108,19 @@ export class MemoryEventStore implements EventStore {
     const states = todos.map((t) => ({ ...t }))
     for (const e of staged.values()) {
       this.#events.set(e.id, e)
-      for (const p of e.parents) this.#heads.delete(p)
+      for (const p of e.parents) {
+        this.#heads.delete(p)
+        const children = this.#children.get(p)
+        if (children) children.push(e.id)
+        else this.#children.set(p, [e.id])
+      }
       this.#heads.add(e.id)
       const list = this.#byTodo.get(e.todo)
       if (list) list.push(e)
       else this.#byTodo.set(e.todo, [e])
       if (e.lamport > (this.#clock.get(e.author as ReplicaId) ?? 0)) this.#clock.set(e.author, e.lamport)
     }
+    if (staged.size > 0) this.#sorted = null
     for (const t of states) this.#todos.set(t.id, t)
   }
 

@@ -7,7 +7,7 @@
  * every peer holding the same events folds them in the same sequence.
  *
  * (The seed's recursive-CTE traversal does not have this property once ids are hashes:
- * it can emit a child before one of its parents. See tests/unit/order.test.ts.)
+ * it can emit a child before one of its parents. See tests/integration/seed-cte-counterexample.test.ts.)
  */
 import type { EventId } from './ids.ts'
 

@@ -15,7 +15,7 @@
  * The view's interpretation is kept in meta under INTERPRETATION_KEY. A rebuild first
  * marks it 'rebuilding', so a crash midway is detected and the rebuild redone.
  */
-import type { ReplicaId, TodoId } from './ids.ts'
+import type { EventId, ReplicaId, TodoId } from './ids.ts'
 import type { EventValue, TodoEvent } from './event.ts'
 import { sealEvent } from './event-codec.ts'
 import type { EventStore } from './event-store.ts'
@@ -139,10 +139,27 @@ export class TodoLog {
    */
   async ingest(events: readonly TodoEvent[]): Promise<TodoEvent[]> {
     if (events.length === 0) return []
-    const known = await this.store.lamportsOf(events.map((e) => e.id))
+    const lookup = new Set<EventId>()
+    for (const e of events) {
+      lookup.add(e.id)
+      for (const p of e.parents) lookup.add(p)
+    }
+    const lamports = await this.store.lamportsOf([...lookup])
     const seen = new Set<string>()
-    const fresh = events.filter((e) => !known.has(e.id) && !seen.has(e.id) && seen.add(e.id)).sort(compareEvents)
+    const fresh = events.filter((e) => !lamports.has(e.id) && !seen.has(e.id) && seen.add(e.id)).sort(compareEvents)
     if (fresh.length === 0) return []
+    // The causal order, and every lamport cut-off in dag.ts, rest on this rule: callers
+    // (the sync engine, authorMany) guarantee it, so a violation is a programmer error.
+    for (const e of fresh) {
+      let max = 0
+      for (const p of e.parents) {
+        const l = lamports.get(p)
+        if (l === undefined) throw new Error(`event ${e.id} names parent ${p}, which is neither stored nor earlier in the batch`)
+        max = Math.max(max, l)
+      }
+      if (e.lamport !== max + 1) throw new Error(`event ${e.id} has lamport ${e.lamport}; its parents require ${max + 1}`)
+      lamports.set(e.id, e.lamport)
+    }
 
     const byTodo = new Map<TodoId, TodoEvent[]>()
     for (const e of fresh) {

@@ -11,14 +11,13 @@
  * - Per event, commit interns the author (upserting its clock entry) and the todo,
  *   inserts the event (skipping an id already stored), its parent links, and moves the
  *   heads: the event becomes a head, its parents stop being heads.
- * - Precondition beyond the port's wording: every parent must be stored (or earlier in the
- *   batch). A missing parent cannot be linked by `seq`, so the commit fails rather than
- *   dropping the link. (MemoryEventStore stores such an event anyway.)
+ * - A missing parent cannot be linked by `seq`, so the commit fails and rolls back, as
+ *   the port requires.
  */
 import type { EventId, ReplicaId, TodoId } from '../../shared/ids.ts'
 import type { TodoEvent } from '../../shared/event.ts'
 import type { TodoState } from '../../shared/todo-fold.ts'
-import { compareEvents } from '../../shared/order.ts'
+import { type Ordered, compareEvents } from '../../shared/order.ts'
 import { type EventStore, StoreClosedError, type VersionVector } from '../../shared/event-store.ts'
 import { eventIdIs, migrate } from './sqlite-schema.ts'
 import {
@@ -47,6 +46,13 @@ const SQL = {
   eventById: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM} WHERE ${eventIdIs('e', '?1')}`,
   eventsOfTodo: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM}
     WHERE e.todo = (SELECT seq FROM todo_key WHERE id = ?1) ORDER BY e.lamport, e.id`,
+  // Through event_dag_parent: the rows naming ?1 as a parent.
+  childrenOf: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM} WHERE e.seq IN (
+    SELECT d.event_seq FROM event p JOIN event_dag d ON d.parent_seq = p.seq WHERE ${eventIdIs('p', '?1')})`,
+  // A range of event_lamport from ?1; only the rows of one lamport are sorted by id.
+  eventsFrom: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM}
+    WHERE e.lamport >= ?1 AND (e.lamport > ?1 OR e.id > ?2) ORDER BY e.lamport, e.id LIMIT ?3`,
+  eventsFromStart: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM} ORDER BY e.lamport, e.id LIMIT ?1`,
   clock: 'SELECT author, lamport FROM replica_clock',
   // Authors outer, so each author's events come from a range of the (author, lamport) index.
   eventsAfter: `SELECT ${EVENT_COLUMNS}
@@ -135,6 +141,27 @@ export class SqliteEventStore implements EventStore {
 
   eventsOfTodo(todo: TodoId): Promise<TodoEvent[]> {
     return this.#use(() => this.#sql.all(SQL.eventsOfTodo, [idParam(todo)], (s) => readEvent(this.#sqlite3, s)))
+  }
+
+  childrenOf(ids: readonly EventId[]): Promise<TodoEvent[]> {
+    return this.#use(async () => {
+      const found = new Map<EventId, TodoEvent>()
+      for (const id of new Set(ids)) {
+        for (const child of await this.#sql.all(SQL.childrenOf, [idParam(id)], (s) => readEvent(this.#sqlite3, s))) {
+          found.set(child.id, child)
+        }
+      }
+      return [...found.values()].sort(compareEvents)
+    })
+  }
+
+  eventsFrom(after: Ordered | null, limit: number): Promise<TodoEvent[]> {
+    const read = (s: number) => readEvent(this.#sqlite3, s)
+    return this.#use(() =>
+      after === null
+        ? this.#sql.all(SQL.eventsFromStart, [limit], read)
+        : this.#sql.all(SQL.eventsFrom, [after.lamport, idParam(after.id), limit], read),
+    )
   }
 
   count(): Promise<number> {

@@ -6,7 +6,8 @@
  *
  * Fixtures follow one shape: `e1` is a root, `e2a`/`e2b` are concurrent children of it,
  * `e3` merges them. Events are sealed (real content ids) by tests/helpers/fixtures.ts.
- * The last test compares the store with a plain model over random DAGs (event-store-model.ts).
+ * The last test compares the store with a plain model over random DAGs (event-store-model.ts),
+ * paging and children included.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
@@ -174,6 +175,71 @@ export function runEventStoreContract(
       })
     })
 
+    describe('childrenOf', () => {
+      it('lists the events naming any of the ids as a parent, each once, in (lamport, id) order', async () => {
+        const { e1, e2a, e2b, e3 } = diamond()
+        await store.commit([e1, ...sortEvents([e2a, e2b]), e3], [])
+        expect(await store.childrenOf([e1.id])).toStrictEqual(sortEvents([e2a, e2b]))
+        expect(await store.childrenOf([e2b.id, e2a.id])).toStrictEqual([e3])
+        expect(await store.childrenOf([e3.id, e1.id, e2a.id, e1.id])).toStrictEqual(sortEvents([e2a, e2b, e3]))
+      })
+
+      it('is empty for heads and unknown ids', async () => {
+        const { e1, e2a } = diamond()
+        await store.commit([e1, e2a], [])
+        expect(await store.childrenOf([e2a.id])).toEqual([])
+        expect(await store.childrenOf([unknownId])).toEqual([])
+        expect(await store.childrenOf([])).toEqual([])
+      })
+
+      it('grows as children arrive in later commits', async () => {
+        const { e1, e2a, e2b } = diamond()
+        await store.commit([e1, e2a], [])
+        expect(await store.childrenOf([e1.id])).toStrictEqual([e2a])
+        await store.commit([e2b], [])
+        expect(await store.childrenOf([e1.id])).toStrictEqual(sortEvents([e2a, e2b]))
+      })
+    })
+
+    describe('eventsFrom', () => {
+      it('pages through the whole log in (lamport, id) order', async () => {
+        const { e1, e2a, e2b, e3 } = diamond()
+        await store.commit([e1], [])
+        await store.commit(sortEvents([e2b, e2a]), [])
+        await store.commit([e3], [])
+        const all = sortEvents([e1, e2a, e2b, e3])
+        expect(await store.eventsFrom(null, 10)).toStrictEqual(all)
+        expect(await store.eventsFrom(null, 2)).toStrictEqual(all.slice(0, 2))
+        expect(await store.eventsFrom(all[1]!, 2)).toStrictEqual(all.slice(2))
+        expect(await store.eventsFrom(all[3]!, 2)).toEqual([])
+      })
+
+      it('starts strictly after a cursor that need not be stored', async () => {
+        const { e1, e2a, e2b, e3 } = diamond()
+        await store.commit([e1, ...sortEvents([e2a, e2b]), e3], [])
+        const low = '00'.repeat(32) as EventId
+        expect(await store.eventsFrom({ lamport: 2, id: low }, 10)).toStrictEqual(sortEvents([e2a, e2b, e3]))
+        expect(await store.eventsFrom({ lamport: 2, id: unknownId }, 10)).toStrictEqual([e3])
+        expect(await store.eventsFrom({ lamport: 0, id: low }, 1)).toStrictEqual([e1])
+        expect(await store.eventsFrom({ lamport: 99, id: low }, 10)).toEqual([])
+      })
+
+      it('orders many events of one lamport by id, across pages and commits', async () => {
+        const roots = Array.from({ length: 7 }, (_, i) => ev([], { type: 'create', todo: todo(10 + i) }))
+        await store.commit(sortEvents(roots.slice(0, 4)), [])
+        await store.commit(sortEvents(roots.slice(4)), [])
+        const pages: TodoEvent[][] = []
+        for (let after: TodoEvent | null = null; ; ) {
+          const page = await store.eventsFrom(after, 3)
+          if (page.length === 0) break
+          pages.push(page)
+          after = page.at(-1)!
+        }
+        expect(pages.map((p) => p.length)).toEqual([3, 3, 1])
+        expect(pages.flat()).toStrictEqual(sortEvents(roots))
+      })
+    })
+
     describe('an event committed twice', () => {
       it('is stored once and leaves heads, clock and lists as they were', async () => {
         const { e1, e2a, e2b } = diamond()
@@ -314,6 +380,8 @@ export function runEventStoreContract(
           () => store.clock(),
           () => store.eventsAfter(new Map()),
           () => store.eventsOfTodo(T1),
+          () => store.childrenOf([unknownId]),
+          () => store.eventsFrom(null, 1),
           () => store.count(),
           () => store.loadTodos(),
           () => store.commit([ev([], { type: 'create' })], []),
@@ -331,7 +399,7 @@ export function runEventStoreContract(
 
     it('agrees with a plain model over random DAGs', async () => {
       await fc.assert(
-        fc.asyncProperty(historyArb, clockArb, async (history, probe) => {
+        fc.asyncProperty(historyArb, clockArb, fc.integer({ min: 1, max: 7 }), async (history, probe, pageSize) => {
           const { store: s, teardown } = await setup()
           try {
             const batches = buildBatches(history)
@@ -343,6 +411,16 @@ export function runEventStoreContract(
             const clock: VersionVector = new Map(probe.map(([a, l]) => [AUTHORS[a]!, l]))
             expect(await s.eventsAfter(clock)).toStrictEqual(model.eventsAfter(clock))
             for (const t of TODOS) expect(await s.eventsOfTodo(t)).toStrictEqual(model.eventsOfTodo(t))
+            const sorted = sortEvents(model.events)
+            const paged: TodoEvent[] = []
+            for (let page = await s.eventsFrom(null, pageSize); page.length > 0; page = await s.eventsFrom(page.at(-1)!, pageSize)) {
+              expect(page.length).toBeLessThanOrEqual(pageSize)
+              paged.push(...page)
+            }
+            expect(paged).toStrictEqual(sorted)
+            for (const e of sorted.slice(0, 6)) {
+              expect(await s.childrenOf([e.id])).toStrictEqual(sorted.filter((c) => c.parents.includes(e.id)))
+            }
           } finally {
             await s.close()
             await teardown?.()

@@ -56,6 +56,8 @@ class RemoteEventStore implements EventStore {
   clock: EventStore['clock'] = () => this.#call('clock')
   eventsAfter: EventStore['eventsAfter'] = (clock) => this.#call('eventsAfter', clock)
   eventsOfTodo: EventStore['eventsOfTodo'] = (t) => this.#call('eventsOfTodo', t)
+  childrenOf: EventStore['childrenOf'] = (ids) => this.#call('childrenOf', ids)
+  eventsFrom: EventStore['eventsFrom'] = (after, limit) => this.#call('eventsFrom', after, limit)
   count: EventStore['count'] = () => this.#call('count')
   loadTodos: EventStore['loadTodos'] = () => this.#call('loadTodos')
   commit: EventStore['commit'] = (events, todos) => this.#call('commit', events, todos)
