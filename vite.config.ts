@@ -28,7 +28,7 @@ export default defineConfig({
   optimizeDeps: { exclude: ['@journeyapps/wa-sqlite'] },
   test: {
     root: projectRoot,
-    include: ['tests/{unit,contract,sim,integration}/**/*.test.ts'],
+    include: ['tests/{unit,component,contract,sim,integration}/**/*.test.ts'],
     // Browser-mode tests (real OPFS in Chromium) run under vitest.browser.config.ts.
     exclude: ['tests/**/*.browser.test.ts', 'node_modules/**'],
     environment: 'node',

@@ -16,3 +16,21 @@ export async function expectPeers(page: Page, n: number): Promise<void> {
 export function item(page: Page, title: string) {
   return page.getByTestId('todo-item').filter({ has: page.getByTestId('todo-title').getByText(title, { exact: true }) })
 }
+
+/** Opens `/` (a fresh room) and waits until the new-todo input takes text. */
+export async function openFreshRoom(page: Page): Promise<void> {
+  await page.goto('/')
+  await expect(page).toHaveURL(/\/r\/[0-9a-f]{32}#[0-9a-f]{32}$/)
+  await expect(page.getByPlaceholder('What needs to be done?')).toBeEnabled()
+}
+
+/** Adds each title in turn to a room that has no todos yet, and waits until all are listed. */
+export async function addTodos(page: Page, ...todoTitles: string[]): Promise<void> {
+  for (const t of todoTitles) await addTodo(page, t)
+  await expect(titles(page)).toHaveText(todoTitles)
+}
+
+/** The number of events in the local log, as the status line shows it. */
+export async function expectEvents(page: Page, n: number): Promise<void> {
+  await expect(page.getByTestId('event-count')).toHaveText(String(n))
+}

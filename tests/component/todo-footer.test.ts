@@ -1,0 +1,160 @@
+// @vitest-environment happy-dom
+/**
+ * The footer (counter, filters, Clear completed) and the list around it (mark all, the
+ * filtered items, hiding when empty), on a real Pinia store whose actions are mocked:
+ * a real RoomSession would start a Worker. Filters run on an in-memory router.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { type Router, createMemoryHistory, createRouter } from 'vue-router'
+import TodoFooter from '../../client/components/todo/TodoFooter.vue'
+import TodoList from '../../client/components/todo/TodoList.vue'
+import { useRoomStore } from '../../client/stores/room.ts'
+import type { TodoFilter } from '../../client/components/todo/todo-filter.ts'
+import type { TodoView } from '../../client/worker/protocol.ts'
+import type { ReplicaId, TodoId } from '../../shared/ids.ts'
+
+const ROOM = '/r/0123?forbid=nobody#secret'
+
+const todo = (id: string, content: string, completed = false, list: string | null = null): TodoView => ({
+  id: id as TodoId,
+  content,
+  list,
+  completed,
+  churn: [],
+  clocks: null,
+})
+
+let router: Router
+let room: ReturnType<typeof useRoomStore>
+
+beforeEach(async () => {
+  setActivePinia(createPinia())
+  room = useRoomStore()
+  for (const action of ['addTodo', 'toggle', 'remove', 'rename', 'setList', 'setAllCompleted', 'clearCompleted'] as const) {
+    vi.spyOn(room, action).mockResolvedValue(undefined)
+  }
+  room.replica = 'r1' as ReplicaId
+  router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/r/:room', component: { render: () => null } }] })
+  await router.push(ROOM)
+})
+
+const mountWithApp = (component: typeof TodoFooter | typeof TodoList, props: { filter: TodoFilter }) =>
+  mount(component, { props, global: { plugins: [router] } })
+
+describe('TodoFooter', () => {
+  it.each([
+    [[], '0 items left'],
+    [[todo('a', 'one')], '1 item left'],
+    [[todo('a', 'one'), todo('b', 'two'), todo('c', 'three', true)], '2 items left'],
+  ])('counts the items left', (todos, text) => {
+    room.todos = todos
+    const w = mountWithApp(TodoFooter, { filter: 'all' })
+    expect(w.get('[data-testid="todo-count"]').text()).toBe(text)
+  })
+
+  it('shows Clear completed only while something is completed, and it clears', async () => {
+    room.todos = [todo('a', 'one')]
+    const w = mountWithApp(TodoFooter, { filter: 'all' })
+    expect(w.find('button.clear-completed').exists()).toBe(false)
+    room.todos = [todo('a', 'one', true)]
+    await flushPromises()
+    const clear = w.get('button.clear-completed')
+    expect(clear.text()).toBe('Clear completed')
+    await clear.trigger('click')
+    expect(room.clearCompleted).toHaveBeenCalledOnce()
+  })
+
+  it('marks the current filter selected, and only it', () => {
+    room.todos = [todo('a', 'one')]
+    const w = mountWithApp(TodoFooter, { filter: 'active' })
+    const links = w.findAll('.filters a')
+    expect(links.map((a) => a.text())).toEqual(['All', 'Active', 'Completed'])
+    expect(links.map((a) => a.attributes('class'))).toEqual(['', 'selected', ''])
+  })
+
+  it('links keep the path, the other query parameters and the secret fragment', () => {
+    room.todos = [todo('a', 'one')]
+    const w = mountWithApp(TodoFooter, { filter: 'all' })
+    const hrefs = w.findAll('.filters a').map((a) => a.attributes('href'))
+    expect(hrefs).toEqual([
+      '/r/0123?forbid=nobody#secret',
+      '/r/0123?forbid=nobody&filter=active#secret',
+      '/r/0123?forbid=nobody&filter=completed#secret',
+    ])
+  })
+
+  it('a filter link is a navigation, so Back returns to the previous filter', async () => {
+    room.todos = [todo('a', 'one')]
+    const w = mountWithApp(TodoFooter, { filter: 'all' })
+    await w.findAll('.filters a')[1]!.trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/r/0123?forbid=nobody&filter=active#secret')
+    router.back()
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe(ROOM)
+  })
+})
+
+describe('TodoList', () => {
+  it('hides main and footer when there are no todos', () => {
+    const w = mountWithApp(TodoList, { filter: 'all' })
+    expect(w.get<HTMLElement>('.main').element.style.display).toBe('none')
+    expect(w.get<HTMLElement>('.footer').element.style.display).toBe('none')
+  })
+
+  it('shows the todos the filter asks for, in the order given', () => {
+    room.todos = [todo('a', 'one'), todo('b', 'two', true), todo('c', 'three')]
+    const titles = (filter: TodoFilter) =>
+      mountWithApp(TodoList, { filter })
+        .findAll('[data-testid="todo-title"]')
+        .map((t) => t.text())
+    expect(titles('all')).toEqual(['one', 'two', 'three'])
+    expect(titles('active')).toEqual(['one', 'three'])
+    expect(titles('completed')).toEqual(['two'])
+  })
+
+  it('Mark all as complete is checked when all are complete and sets all to its state', async () => {
+    room.todos = [todo('a', 'one', true), todo('b', 'two')]
+    const w = mountWithApp(TodoList, { filter: 'all' })
+    expect(w.get('label[for="toggle-all"]').text()).toBe('Mark all as complete')
+    const markAll = w.get<HTMLInputElement>('#toggle-all')
+    expect(markAll.element.checked).toBe(false)
+    await markAll.setValue(true)
+    expect(room.setAllCompleted).toHaveBeenCalledWith(true)
+    room.todos = [todo('a', 'one', true), todo('b', 'two', true)]
+    await flushPromises()
+    expect(markAll.element.checked).toBe(true)
+  })
+
+  it('Enter in the new-todo input adds the trimmed title and clears the input; blank is ignored', async () => {
+    const w = mountWithApp(TodoList, { filter: 'all' })
+    const input = w.get<HTMLInputElement>('input.new-todo')
+    expect(input.attributes('placeholder')).toBe('What needs to be done?')
+    await input.setValue('   ')
+    await input.trigger('keydown', { key: 'Enter' })
+    expect(room.addTodo).not.toHaveBeenCalled()
+    await input.setValue('  buy milk ')
+    await input.trigger('keydown', { key: 'Enter' })
+    expect(room.addTodo).toHaveBeenCalledWith('buy milk')
+    expect(input.element.value).toBe('')
+  })
+
+  it('wires item events to the store: toggle, rename, remove, set list', async () => {
+    room.todos = [todo('a', 'one')]
+    const w = mountWithApp(TodoList, { filter: 'all' })
+    await w.get('input.toggle').setValue(true)
+    expect(room.toggle).toHaveBeenCalledWith('a', true)
+    await w.get('button[aria-label="Delete"]').trigger('click')
+    expect(room.remove).toHaveBeenCalledWith('a')
+    await w.get('[data-testid="todo-title"]').trigger('dblclick')
+    await w.get('input.edit').setValue('uno')
+    await w.get('input.edit').trigger('keydown', { key: 'Enter' })
+    expect(room.rename).toHaveBeenCalledWith('a', 'uno')
+    await w.get('button.list-tag').trigger('click')
+    await w.get('input[aria-label="List"]').setValue('home')
+    await w.get('input[aria-label="List"]').trigger('keydown', { key: 'Enter' })
+    expect(room.setList).toHaveBeenCalledWith('a', 'home')
+  })
+})
