@@ -43,6 +43,11 @@ export interface EventStore {
    * strictly after `after` (which need not be stored), or from the start when `after` is null.
    */
   eventsFrom(after: Ordered | null, limit: number): Promise<TodoEvent[]>
+  /**
+   * The page of at most `limit` events sorting just before `before` (or the newest, when
+   * null), newest first: (lamport, id) descending. For views that show recent history.
+   */
+  eventsBefore(before: Ordered | null, limit: number): Promise<TodoEvent[]>
   /** Number of stored events. */
   count(): Promise<number>
   /** Every materialized todo state, in no particular order (cold start reads these, it does not replay). */

@@ -83,6 +83,21 @@ export class MemoryEventStore implements EventStore {
     return sorted.slice(lo, lo + limit)
   }
 
+  async eventsBefore(before: Ordered | null, limit: number): Promise<TodoEvent[]> {
+    this.#check()
+    const sorted = (this.#sorted ??= sortEvents([...this.#events.values()]))
+    // Binary search for the first event not sorting before `before`.
+    let lo = 0
+    let hi = sorted.length
+    while (before !== null && lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (compareEvents(sorted[mid]!, before) < 0) lo = mid + 1
+      else hi = mid
+    }
+    const end = before === null ? sorted.length : lo
+    return sorted.slice(Math.max(0, end - limit), end).reverse()
+  }
+
   async count(): Promise<number> {
     this.#check()
     return this.#events.size

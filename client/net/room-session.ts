@@ -13,7 +13,8 @@
  * "broadcast:…"). A tab reached over BroadcastChannel is not also linked over WebRTC.
  */
 import { type ReplicaId, type TodoId, isReplicaId, randomHex } from '../../shared/ids.ts'
-import type { EventValue } from '../../shared/event.ts'
+import type { EventValue, TodoEvent } from '../../shared/event.ts'
+import type { HistoryEntry } from '../../shared/history.ts'
 import { type RoomAddress, signalingTopic } from '../../shared/room-link.ts'
 import { deriveSignalingKey, openPayload, sealPayload } from '../../shared/signaling-crypto.ts'
 import { SignalingClient } from './signaling-client.ts'
@@ -24,6 +25,15 @@ import { type FromWorker, type LogSnapshot, type ToWorker, isFromWorker } from '
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 
 export type SignalingStatus = 'online' | 'offline' | 'connecting'
+
+/** A window of the event DAG for the DAG view. */
+export interface DagWindow {
+  /** Events in (lamport, id) order. */
+  events: TodoEvent[]
+  heads: string[]
+  /** Events in the whole log. */
+  total: number
+}
 
 /** A connected peer as the UI lists it. */
 export interface PeerLink {
@@ -58,6 +68,7 @@ export class RoomSession {
   readonly #listener: RoomSessionListener
   readonly #roomKey: string
   readonly #pendingActs = new Map<number, { resolve(): void; reject(e: Error): void }>()
+  readonly #pendingQueries = new Map<number, { resolve(m: FromWorker): void; reject(e: Error): void }>()
   #nextRequest = 1
 
   constructor(
@@ -125,6 +136,25 @@ export class RoomSession {
     this.#listener.peers(links)
   }
 
+  /** A todo's audit trail: its events in causal order with concurrency marks. */
+  async history(todo: TodoId): Promise<HistoryEntry[]> {
+    const m = await this.#query({ type: 'history', requestId: this.#nextRequest++, todo })
+    return m.type === 'history' ? m.entries : []
+  }
+
+  /** A window of the DAG: `limit` events before a cursor (newest when null), oldest first. */
+  async dag(limit: number, before: { lamport: number; id: string } | null = null): Promise<DagWindow> {
+    const m = await this.#query({ type: 'dag', requestId: this.#nextRequest++, limit, before })
+    return m.type === 'dag' ? { events: m.events, heads: m.heads, total: m.total } : { events: [], heads: [], total: 0 }
+  }
+
+  #query(m: Extract<ToWorker, { requestId: number }>): Promise<FromWorker> {
+    return new Promise((resolve, reject) => {
+      this.#pendingQueries.set(m.requestId, { resolve, reject })
+      this.#post(m)
+    })
+  }
+
   /** Test and benchmark hook: the worker authors `count` events. */
   generate(count: number): void {
     this.#post({ type: 'generate', count })
@@ -177,6 +207,15 @@ export class RoomSession {
         const kind = msg.peer.slice(0, at)
         if (kind === 'webrtc' || kind === 'broadcast') this.#transport(kind).send(msg.peer.slice(at + 1), msg.bytes)
         else console.warn('[room-session] frame for an unknown transport dropped', msg.peer)
+        break
+      }
+      case 'history':
+      case 'dag':
+      case 'query-failed': {
+        const pending = this.#pendingQueries.get(msg.requestId)
+        this.#pendingQueries.delete(msg.requestId)
+        if (msg.type === 'query-failed') pending?.reject(new Error(msg.error))
+        else pending?.resolve(msg)
         break
       }
       case 'progress':

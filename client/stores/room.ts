@@ -8,7 +8,8 @@ import { computed, ref, shallowRef } from 'vue'
 import { type ReplicaId, type TodoId, newTodoId } from '../../shared/ids.ts'
 import type { RoomAddress } from '../../shared/room-link.ts'
 import type { TodoView } from '../worker/protocol.ts'
-import { type PeerLink, RoomSession, type SignalingStatus } from '../net/room-session.ts'
+import { type DagWindow, type PeerLink, RoomSession, type SignalingStatus } from '../net/room-session.ts'
+import type { HistoryEntry } from '../../shared/history.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 
 export const useRoomStore = defineStore('room', () => {
@@ -52,6 +53,16 @@ export const useRoomStore = defineStore('room', () => {
       },
       { forbidden, selfId: new URLSearchParams(location.search).get('peer') ?? undefined },
     )
+  }
+
+  /** A todo's audit trail (see shared/history.ts). */
+  function history(todo: TodoId): Promise<HistoryEntry[]> {
+    return session ? session.history(todo) : Promise.resolve([])
+  }
+
+  /** A window of the DAG for the DAG view. */
+  function dag(limit: number, before: { lamport: number; id: string } | null = null): Promise<DagWindow> {
+    return session ? session.dag(limit, before) : Promise.resolve({ events: [], heads: [], total: 0 })
   }
 
   /** Test and benchmark hook (window.peerlogDebug in main.ts): author `count` events. */
@@ -132,6 +143,8 @@ export const useRoomStore = defineStore('room', () => {
     interpretation,
     stateHash,
     interpret,
+    history,
+    dag,
     generate,
     error,
     ready,

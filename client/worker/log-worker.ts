@@ -6,7 +6,8 @@
  * UI thread — RTCPeerConnection does not exist in workers, so links live there and pass
  * `{peer, bytes}` here. After every change it posts a fresh snapshot for the UI.
  */
-import { type ReplicaId, type RoomId, newTodoId } from '../../shared/ids.ts'
+import { type EventId, type ReplicaId, type RoomId, newTodoId } from '../../shared/ids.ts'
+import { todoHistory } from '../../shared/history.ts'
 import type { LocalAction } from '../../shared/todo-log.ts'
 import { consoleLogger } from '../../shared/log.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
@@ -72,6 +73,14 @@ async function generate(n: ReplicaNode, count: number): Promise<void> {
   for (let i = 0; i < count; i += 5000) await n.actMany(actions.slice(i, i + 5000))
 }
 
+/** Runs a read-only query and posts its answer, or why it failed. */
+function answer(requestId: number, query: () => Promise<FromWorker>): void {
+  query().then(post, (err: unknown) => {
+    logger.warn('query failed', { err })
+    post({ type: 'query-failed', requestId, error: (err as Error).message ?? String(err) })
+  })
+}
+
 /** Posts catch-up progress when it changed since the last post. */
 let lastProgress = ''
 function reportProgress(n: ReplicaNode): void {
@@ -132,6 +141,21 @@ function handle(m: ToWorker): void {
       break
     case 'generate':
       generate(n, m.count).catch((err: unknown) => logger.warn('generating events failed', { err }))
+      break
+    case 'history':
+      answer(m.requestId, async () => ({ type: 'history', requestId: m.requestId, entries: await todoHistory(m.todo, n.log.store) }))
+      break
+    case 'dag':
+      answer(m.requestId, async () => {
+        const page = await n.log.store.eventsBefore(m.before === null ? null : { lamport: m.before.lamport, id: m.before.id as EventId }, m.limit)
+        return {
+          type: 'dag',
+          requestId: m.requestId,
+          events: page.reverse(),
+          heads: await n.log.store.heads(),
+          total: await n.log.store.count(),
+        }
+      })
       break
     case 'link-open':
       void n.connect(m.peer as PeerId)

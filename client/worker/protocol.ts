@@ -14,6 +14,8 @@ import type { ReplicaId, RoomId, TodoId } from '../../shared/ids.ts'
 import type { EventValue } from '../../shared/event.ts'
 import type { ChurnEntry, ColumnClocks } from '../../shared/todo-fold.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
+import type { HistoryEntry } from '../../shared/history.ts'
+import type { TodoEvent } from '../../shared/event.ts'
 
 /** A todo as the UI shows it. */
 export interface TodoView {
@@ -42,6 +44,10 @@ export type ToWorker =
   | { type: 'interpret'; name: InterpretationName }
   /** Test and benchmark hook: author `count` events (count/4 todos) in a few transactions. */
   | { type: 'generate'; count: number }
+  /** Query: a todo's audit trail (answered by 'history'). */
+  | { type: 'history'; requestId: number; todo: TodoId }
+  /** Query: the newest `limit` events of the DAG, or those before a cursor (answered by 'dag'). */
+  | { type: 'dag'; requestId: number; limit: number; before: { lamport: number; id: string } | null }
   | { type: 'link-open'; peer: string }
   | { type: 'link-frame'; peer: string; bytes: Uint8Array }
   | { type: 'link-close'; peer: string }
@@ -51,12 +57,17 @@ export type FromWorker =
   | { type: 'state'; snapshot: LogSnapshot }
   | { type: 'send'; peer: string; bytes: Uint8Array }
   | { type: 'act-done'; requestId: number; error: string | null }
+  | { type: 'history'; requestId: number; entries: HistoryEntry[] }
+  /** DAG window in (lamport, id) order, plus the current heads and the total event count. */
+  | { type: 'dag'; requestId: number; events: TodoEvent[]; heads: string[]; total: number }
+  /** A query failed (e.g. storage error). */
+  | { type: 'query-failed'; requestId: number; error: string }
   /** Catch-up progress: events received of those announced (expected 0: none under way). */
   | { type: 'progress'; received: number; expected: number }
   | { type: 'fatal'; message: string }
 
-const TO_WORKER = new Set(['open', 'act', 'interpret', 'generate', 'link-open', 'link-frame', 'link-close'])
-const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'progress', 'fatal'])
+const TO_WORKER = new Set(['open', 'act', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close'])
+const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'history', 'dag', 'query-failed', 'progress', 'fatal'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */
 export const isToWorker = (m: unknown): m is ToWorker =>

@@ -53,6 +53,9 @@ const SQL = {
   eventsFrom: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM}
     WHERE e.lamport >= ?1 AND (e.lamport > ?1 OR e.id > ?2) ORDER BY e.lamport, e.id LIMIT ?3`,
   eventsFromStart: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM} ORDER BY e.lamport, e.id LIMIT ?1`,
+  eventsBefore: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM}
+    WHERE e.lamport <= ?1 AND (e.lamport < ?1 OR e.id < ?2) ORDER BY e.lamport DESC, e.id DESC LIMIT ?3`,
+  eventsNewest: `SELECT ${EVENT_COLUMNS} ${EVENT_FROM} ORDER BY e.lamport DESC, e.id DESC LIMIT ?1`,
   clock: 'SELECT author, lamport FROM replica_clock',
   // Authors outer, so each author's events come from a range of the (author, lamport) index.
   eventsAfter: `SELECT ${EVENT_COLUMNS}
@@ -161,6 +164,15 @@ export class SqliteEventStore implements EventStore {
       after === null
         ? this.#sql.all(SQL.eventsFromStart, [limit], read)
         : this.#sql.all(SQL.eventsFrom, [after.lamport, idParam(after.id), limit], read),
+    )
+  }
+
+  eventsBefore(before: Ordered | null, limit: number): Promise<TodoEvent[]> {
+    const read = (s: number) => readEvent(this.#sqlite3, s)
+    return this.#use(() =>
+      before === null
+        ? this.#sql.all(SQL.eventsNewest, [limit], read)
+        : this.#sql.all(SQL.eventsBefore, [before.lamport, idParam(before.id), limit], read),
     )
   }
 

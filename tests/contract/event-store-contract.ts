@@ -201,6 +201,27 @@ export function runEventStoreContract(
       })
     })
 
+    describe('eventsBefore', () => {
+      it('pages backwards from the newest event, newest first', async () => {
+        const { e1, e2a, e2b, e3 } = diamond()
+        await store.commit([e1, ...sortEvents([e2a, e2b]), e3], [])
+        const newestFirst = sortEvents([e1, e2a, e2b, e3]).reverse()
+        expect(await store.eventsBefore(null, 10)).toStrictEqual(newestFirst)
+        expect(await store.eventsBefore(null, 2)).toStrictEqual(newestFirst.slice(0, 2))
+        expect(await store.eventsBefore(newestFirst[1]!, 10)).toStrictEqual(newestFirst.slice(2))
+        expect(await store.eventsBefore(e1, 10)).toEqual([])
+      })
+
+      it('stops strictly before a cursor that need not be stored', async () => {
+        const { e1, e2a, e2b, e3 } = diamond()
+        await store.commit([e1, ...sortEvents([e2a, e2b]), e3], [])
+        const low = '00'.repeat(32) as EventId
+        expect(await store.eventsBefore({ lamport: 2, id: low }, 10)).toStrictEqual([e1])
+        expect(await store.eventsBefore({ lamport: 2, id: unknownId }, 10)).toStrictEqual([...sortEvents([e2a, e2b]).reverse(), e1])
+        expect(await store.eventsBefore({ lamport: 99, id: low }, 1)).toStrictEqual([e3])
+      })
+    })
+
     describe('eventsFrom', () => {
       it('pages through the whole log in (lamport, id) order', async () => {
         const { e1, e2a, e2b, e3 } = diamond()

@@ -58,6 +58,7 @@ class RemoteEventStore implements EventStore {
   eventsOfTodo: EventStore['eventsOfTodo'] = (t) => this.#call('eventsOfTodo', t)
   childrenOf: EventStore['childrenOf'] = (ids) => this.#call('childrenOf', ids)
   eventsFrom: EventStore['eventsFrom'] = (after, limit) => this.#call('eventsFrom', after, limit)
+  eventsBefore: EventStore['eventsBefore'] = (before, limit) => this.#call('eventsBefore', before, limit)
   count: EventStore['count'] = () => this.#call('count')
   loadTodos: EventStore['loadTodos'] = () => this.#call('loadTodos')
   commit: EventStore['commit'] = (events, todos) => this.#call('commit', events, todos)
