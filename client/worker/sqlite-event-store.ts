@@ -8,9 +8,9 @@
  *   calls across awaits, so calls queue behind each other in arrival order.
  * - `commit` is one BEGIN IMMEDIATE … COMMIT transaction (on OPFS the commit, not the
  *   rows, costs the time). Any error rolls it back and is rethrown: all or nothing.
- * - Per event, commit interns the author (upserting its clock entry) and the todo,
- *   inserts the event (skipping an id already stored), its parent links, and moves the
- *   heads: the event becomes a head, its parents stop being heads.
+ * - Per batch, commit interns each author (upserting its clock entry) and todo once,
+ *   inserts each event (skipping ids already stored) with its parent links, then moves
+ *   the heads once: new events no new event names become heads, their parents stop being.
  * - A missing parent cannot be linked by `seq`, so the commit fails and rolls back, as
  *   the port requires.
  */
@@ -75,7 +75,7 @@ const SQL = {
       AND NOT EXISTS (SELECT 1 FROM event e WHERE ${eventIdIs('e', '?1')})
     RETURNING seq`,
   linkParent: `INSERT INTO event_dag (event_seq, pos, parent_seq) SELECT ?1, ?2, e.seq FROM event e WHERE ${eventIdIs('e', '?3')}`,
-  dropParentHeads: 'DELETE FROM head WHERE seq IN (SELECT parent_seq FROM event_dag WHERE event_seq = ?1)',
+  dropParentHeadsSince: 'DELETE FROM head WHERE seq IN (SELECT parent_seq FROM event_dag WHERE event_seq >= ?1)',
   addHead: 'INSERT INTO head (seq) VALUES (?1)',
   getMeta: 'SELECT value FROM meta WHERE key = CAST(?1 AS TEXT)',
   setMeta: 'INSERT OR REPLACE INTO meta (key, value) VALUES (CAST(?1 AS TEXT), CAST(?2 AS TEXT))',
@@ -189,7 +189,7 @@ export class SqliteEventStore implements EventStore {
       if (events.length === 0 && todos.length === 0) return
       await this.#sql.run(SQL.begin)
       try {
-        for (const event of events) await this.#insertEvent(event)
+        await this.#insertEvents(events)
         for (const todo of todos) await this.#sql.run(SQL.upsertTodo, todoParams(todo))
         await this.#sql.run(SQL.commit)
       } catch (err) {
@@ -233,22 +233,40 @@ export class SqliteEventStore implements EventStore {
     })
   }
 
-  /** Inserts one event with its parent links and head changes; skips an id already stored. */
-  async #insertEvent(e: TodoEvent): Promise<void> {
-    const id = idParam(e.id)
-    const author = idParam(e.author)
-    const todo = idParam(e.todo)
-    await this.#sql.run(SQL.upsertAuthor, [author, e.lamport])
-    await this.#sql.run(SQL.internTodo, [todo])
-    const row = [id, e.lamport, author, todo, e.type, valueParam(e.value), e.time]
-    const seq = await this.#sql.first(SQL.insertEvent, row, (s) => readInteger(this.#sqlite3, s, 0))
-    if (seq === undefined) return // already stored: events never change, so nothing to do
-    for (const [pos, parent] of e.parents.entries()) {
-      await this.#sql.run(SQL.linkParent, [seq, pos, idParam(parent)])
-      if (this.#sqlite3.changes(this.#db) !== 1) throw new Error(`parent ${parent} of event ${e.id} is not stored`)
+  /**
+   * Inserts a batch inside the open transaction. Statement count dominates the cost, so
+   * authors and todos are interned once per batch and heads are moved once per batch;
+   * per event there is one insert plus one link per parent. Ids already stored are skipped.
+   */
+  async #insertEvents(events: readonly TodoEvent[]): Promise<void> {
+    if (events.length === 0) return
+    const authors = new Map<string, number>()
+    const todos = new Set<string>()
+    for (const e of events) {
+      authors.set(e.author, Math.max(authors.get(e.author) ?? 0, e.lamport))
+      todos.add(e.todo)
     }
-    await this.#sql.run(SQL.dropParentHeads, [seq])
-    await this.#sql.run(SQL.addHead, [seq])
+    for (const [author, lamport] of authors) await this.#sql.run(SQL.upsertAuthor, [idParam(author), lamport])
+    for (const todo of todos) await this.#sql.run(SQL.internTodo, [idParam(todo)])
+
+    let firstSeq: number | undefined
+    const inserted: Array<{ seq: number; event: TodoEvent }> = []
+    for (const e of events) {
+      const row = [idParam(e.id), e.lamport, idParam(e.author), idParam(e.todo), e.type, valueParam(e.value), e.time]
+      const seq = await this.#sql.first(SQL.insertEvent, row, (s) => readInteger(this.#sqlite3, s, 0))
+      if (seq === undefined) continue // already stored: events never change, so nothing to do
+      firstSeq ??= seq
+      inserted.push({ seq, event: e })
+      for (const [pos, parent] of e.parents.entries()) {
+        await this.#sql.run(SQL.linkParent, [seq, pos, idParam(parent)])
+        if (this.#sqlite3.changes(this.#db) !== 1) throw new Error(`parent ${parent} of event ${e.id} is not stored`)
+      }
+    }
+    if (firstSeq === undefined) return
+    // Rowids only grow (events are never deleted), so this batch is every seq >= firstSeq.
+    await this.#sql.run(SQL.dropParentHeadsSince, [firstSeq])
+    const parentsInBatch = new Set(inserted.flatMap(({ event }) => event.parents))
+    for (const { seq, event } of inserted) if (!parentsInBatch.has(event.id)) await this.#sql.run(SQL.addHead, [seq])
   }
 
   /** Queues `fn` behind every earlier call; rejects with StoreClosedError once closed. */
