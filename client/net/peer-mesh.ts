@@ -18,6 +18,13 @@
  * asynchronous, so both directions run through a promise chain to keep signals in order
  * (an ICE candidate must not overtake its offer).
  *
+ * Mesh relay: when the server is unreachable, payloads also travel as relay frames over
+ * the links this tab already has (`relay` option; RoomSession floods them with a hop
+ * limit). Payloads stay sealed end to end, so relaying members can neither read nor
+ * forge them. Each payload carries a random `mid` and is handled once, however many
+ * paths (server, relays) bring it. Replies to a peer first heard through a relay are
+ * relayed too, since that peer may be cut off from the server even when we are not.
+ *
  * Backpressure: simple-peer's `send` has none, and Chromium's data channel throws once
  * 16 MiB are queued. Each link keeps its own queue and hands the channel more only while
  * its bufferedAmount is under HIGH_WATER, resuming on `bufferedamountlow` (LOW_WATER).
@@ -48,6 +55,8 @@ export interface PeerMeshOptions extends TransportEvents {
   skip?(peer: string): boolean
   /** Test-only: peers this tab must never link to (to build partial meshes). */
   forbidden?: ReadonlySet<string>
+  /** Sends a sealed payload over the mesh (mesh-relayed signaling); see the header. */
+  relay?(sealed: unknown): void
 }
 
 interface Link {
@@ -57,14 +66,18 @@ interface Link {
 }
 
 type SignalData =
-  | { type: 'announce'; from: string; to?: string }
-  | { type: 'signal'; from: string; to: string; signal: SimplePeer.SignalData }
+  | { type: 'announce'; from: string; to?: string; mid?: string }
+  | { type: 'signal'; from: string; to: string; signal: SimplePeer.SignalData; mid?: string }
+
+/** How many payload ids to remember for de-duplication. */
+const SEEN_LIMIT = 4096
 
 const isPeerId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 64
 
 function parseSignalData(data: unknown): SignalData | null {
   if (typeof data !== 'object' || data === null) return null
   const d = data as Record<string, unknown>
+  if (d.mid !== undefined && !isPeerId(d.mid)) return null
   if (d.type === 'announce' && isPeerId(d.from) && (d.to === undefined || isPeerId(d.to))) return d as SignalData
   if (d.type === 'signal' && isPeerId(d.from) && isPeerId(d.to) && typeof d.signal === 'object' && d.signal !== null) {
     return d as SignalData
@@ -80,20 +93,17 @@ export class PeerMesh implements PeerTransport {
   readonly #unsubscribe: Array<() => void> = []
   #inbox: Promise<void> = Promise.resolve()
   #outbox: Promise<void> = Promise.resolve()
+  /** Payload ids already handled (server and relays may both deliver one). */
+  #seen = new Set<string>()
+  /** Peers heard through a relay: replies to them are relayed too. */
+  readonly #relayReachable = new Set<string>()
 
   constructor(opts: PeerMeshOptions) {
     this.#opts = opts
     this.#maxConns = opts.maxConns ?? 20 + Math.floor(Math.random() * 15)
     this.#unsubscribe.push(
       opts.signaling.on('message', (m) => {
-        if (m.topic !== opts.topic) return
-        this.#inbox = this.#inbox
-          .then(() => opts.codec.open(m.data))
-          .then((payload) => {
-            if (payload === null) console.warn('[peer-mesh] signaling payload that does not open dropped')
-            else this.#onSignal(payload)
-          })
-          .catch((err: unknown) => console.warn('[peer-mesh] handling a signal failed', err))
+        if (m.topic === opts.topic) this.#receive(m.data, false)
       }),
       opts.signaling.on('status', (s) => {
         if (s === 'online') this.announce()
@@ -112,11 +122,31 @@ export class PeerMesh implements PeerTransport {
     this.#publish(data)
   }
 
+  /** A sealed payload that arrived as a relay frame over another link. */
+  receiveRelayed(sealed: unknown): void {
+    this.#receive(sealed, true)
+  }
+
+  #receive(sealed: unknown, relayed: boolean): void {
+    this.#inbox = this.#inbox
+      .then(() => this.#opts.codec.open(sealed))
+      .then((payload) => {
+        if (payload === null) console.warn('[peer-mesh] signaling payload that does not open dropped')
+        else this.#onSignal(payload, relayed)
+      })
+      .catch((err: unknown) => console.warn('[peer-mesh] handling a signal failed', err))
+  }
+
   #publish(payload: SignalData): void {
+    const withId: SignalData = { ...payload, mid: randomId() }
+    this.#seen.add(withId.mid!)
+    const relay =
+      this.#opts.signaling.status !== 'online' || (payload.to !== undefined && this.#relayReachable.has(payload.to))
     this.#outbox = this.#outbox
-      .then(() => this.#opts.codec.seal(payload))
+      .then(() => this.#opts.codec.seal(withId))
       .then((sealed) => {
         this.#opts.signaling.publish(this.#opts.topic, sealed)
+        if (relay) this.#opts.relay?.(sealed)
       })
       .catch((err: unknown) => console.warn('[peer-mesh] sealing a signal failed', err))
   }
@@ -148,14 +178,20 @@ export class PeerMesh implements PeerTransport {
     this.#links.clear()
   }
 
-  #onSignal(raw: unknown): void {
+  #onSignal(raw: unknown, relayed: boolean): void {
     const data = parseSignalData(raw)
     if (!data) {
       console.warn('[peer-mesh] malformed signaling payload dropped', raw)
       return
     }
+    if (data.mid !== undefined) {
+      if (this.#seen.has(data.mid)) return
+      if (this.#seen.size >= SEEN_LIMIT) this.#seen = new Set()
+      this.#seen.add(data.mid)
+    }
     const self = this.#opts.selfId
     if (data.from === self || (data.to !== undefined && data.to !== self)) return
+    if (relayed) this.#relayReachable.add(data.from)
     if (this.#opts.forbidden?.has(data.from) || this.#opts.skip?.(data.from)) return
     if (data.type === 'announce') {
       if (this.#links.has(data.from)) return
@@ -220,4 +256,9 @@ export class PeerMesh implements PeerTransport {
 /** simple-peer keeps its RTCDataChannel private; backpressure needs its bufferedAmount. */
 function dataChannelOf(peer: SimplePeer.Instance): RTCDataChannel | undefined {
   return (peer as unknown as { _channel?: RTCDataChannel })._channel
+}
+
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }

@@ -11,6 +11,11 @@
  *
  * The worker sees one peer id per link, prefixed by its transport ("webrtc:…",
  * "broadcast:…"). A tab reached over BroadcastChannel is not also linked over WebRTC.
+ *
+ * Links also carry relay frames for mesh-relayed signaling (peer-mesh.ts): a frame whose
+ * first byte is RELAY_TAG (sync frames are CBOR arrays and never start with 0x00) holds
+ * JSON { id, ttl, payload }, where payload is a sealed signaling payload. Each relay
+ * frame is handled once and flooded on to every other link until its ttl runs out.
  */
 import { type ReplicaId, type TodoId, isReplicaId, randomHex } from '../../shared/ids.ts'
 import type { EventValue, TodoEvent } from '../../shared/event.ts'
@@ -19,6 +24,7 @@ import { type RoomAddress, signalingTopic } from '../../shared/room-link.ts'
 import { deriveSignalingKey, openPayload, sealPayload } from '../../shared/signaling-crypto.ts'
 import { SignalingClient } from './signaling-client.ts'
 import { PeerMesh } from './peer-mesh.ts'
+import { loadIceServers } from './ice-config.ts'
 import { BroadcastTransport } from './broadcast-transport.ts'
 import type { LinkKind, PeerTransport } from './peer-transport.ts'
 import { type FromWorker, type LogSnapshot, type ToWorker, isFromWorker } from '../worker/protocol.ts'
@@ -51,6 +57,41 @@ export interface RoomSessionListener {
 }
 
 const REPLICA_KEY = (room: string) => `peerlog:replica:${room}`
+const RELAY_TAG = 0x00
+/** Hops a relayed signaling payload may travel: plenty for rooms of tens of tabs. */
+const RELAY_TTL = 6
+const RELAY_SEEN_LIMIT = 4096
+
+interface RelayFrame {
+  id: string
+  ttl: number
+  payload: unknown
+}
+
+function parseRelayFrame(bytes: Uint8Array): RelayFrame | null {
+  try {
+    const f = JSON.parse(new TextDecoder().decode(bytes.subarray(1))) as Partial<RelayFrame>
+    const ok =
+      typeof f.id === 'string' &&
+      f.id.length <= 32 &&
+      Number.isInteger(f.ttl) &&
+      (f.ttl as number) >= 1 &&
+      (f.ttl as number) <= RELAY_TTL &&
+      typeof f.payload === 'object' &&
+      f.payload !== null
+    return ok ? (f as RelayFrame) : null
+  } catch {
+    return null // not JSON: reported by the caller
+  }
+}
+
+function encodeRelayFrame(f: RelayFrame): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(f))
+  const out = new Uint8Array(json.byteLength + 1)
+  out[0] = RELAY_TAG
+  out.set(json, 1)
+  return out
+}
 
 /** Where the signaling server is: the origin that served the app, unless told otherwise. */
 export function defaultSignalingUrl(): string {
@@ -68,13 +109,17 @@ export class RoomSession {
   readonly #listener: RoomSessionListener
   readonly #roomKey: string
   readonly #pendingActs = new Map<number, { resolve(): void; reject(e: Error): void }>()
+  #relaySeen = new Set<string>()
   readonly #pendingQueries = new Map<number, { resolve(m: FromWorker): void; reject(e: Error): void }>()
   #nextRequest = 1
+  /** Filled once loaded; PeerMesh reads it each time it creates a link. */
+  readonly #iceServers: RTCIceServer[] = []
+  #closed = false
 
   constructor(
     address: RoomAddress,
     listener: RoomSessionListener,
-    opts: { signalingUrl?: string; forbidden?: string[]; selfId?: string } = {},
+    opts: { signalingUrl?: string; forbidden?: string[]; selfId?: string; iceServers?: Promise<RTCIceServer[]> } = {},
   ) {
     this.selfId = opts.selfId ?? randomHex(8)
     this.#listener = listener
@@ -101,10 +146,18 @@ export class RoomSession {
       },
       forbidden: new Set(opts.forbidden ?? []),
       skip: (peer) => this.#broadcast.has(peer),
+      iceServers: this.#iceServers,
+      relay: (sealed) => this.#flood({ id: randomHex(8), ttl: RELAY_TTL, payload: sealed }, null),
       ...this.#eventsFor('webrtc'),
     })
     listener.signaling('connecting')
-    this.#signaling.connect()
+    // Links are negotiated once the STUN/TURN servers are known (/config.json, bounded by a timeout).
+    void (opts.iceServers ?? loadIceServers())
+      .then((servers) => this.#iceServers.push(...servers))
+      .catch((err: unknown) => console.warn('[room-session] ICE servers unavailable, going on without', err))
+      .finally(() => {
+        if (!this.#closed) this.#signaling.connect()
+      })
   }
 
   #transport(kind: LinkKind): PeerTransport {
@@ -117,14 +170,45 @@ export class RoomSession {
         if (kind === 'broadcast') this.#mesh?.drop(peer) // reached without WebRTC now
         this.#post({ type: 'link-open', peer: `${kind}:${peer}` })
         this.#announcePeers()
+        // Without a server, a new link is how the rest of the room can hear of us.
+        if (this.#signaling.status !== 'online') this.#mesh?.announce()
       },
-      onFrame: (peer: string, bytes: Uint8Array) =>
-        this.#post({ type: 'link-frame', peer: `${kind}:${peer}`, bytes }, [bytes.buffer as ArrayBuffer]),
+      onFrame: (peer: string, bytes: Uint8Array) => {
+        if (bytes[0] === RELAY_TAG) this.#onRelay(`${kind}:${peer}`, bytes)
+        else this.#post({ type: 'link-frame', peer: `${kind}:${peer}`, bytes }, [bytes.buffer as ArrayBuffer])
+      },
       onClose: (peer: string) => {
         this.#post({ type: 'link-close', peer: `${kind}:${peer}` })
         this.#announcePeers()
       },
     }
+  }
+
+  #onRelay(from: string, bytes: Uint8Array): void {
+    const frame = parseRelayFrame(bytes)
+    if (!frame) {
+      console.warn('[room-session] malformed relay frame dropped', from)
+      return
+    }
+    if (this.#relaySeen.has(frame.id)) return
+    this.#mesh.receiveRelayed(frame.payload)
+    if (frame.ttl > 1) this.#flood({ ...frame, ttl: frame.ttl - 1 }, from)
+    else this.#remember(frame.id)
+  }
+
+  /** Sends a relay frame on every open link but `except` ("kind:peer"). */
+  #flood(frame: RelayFrame, except: string | null): void {
+    this.#remember(frame.id)
+    const bytes = encodeRelayFrame(frame)
+    for (const kind of ['broadcast', 'webrtc'] as const) {
+      const transport = this.#transport(kind)
+      for (const peer of transport.openPeers()) if (`${kind}:${peer}` !== except) transport.send(peer, bytes)
+    }
+  }
+
+  #remember(id: string): void {
+    if (this.#relaySeen.size >= RELAY_SEEN_LIMIT) this.#relaySeen = new Set()
+    this.#relaySeen.add(id)
   }
 
   #announcePeers(): void {
@@ -176,6 +260,7 @@ export class RoomSession {
 
   /** Leaves the room: closes links, signaling and the worker (the replica stays stored). */
   close(): void {
+    this.#closed = true
     this.#mesh.close()
     this.#broadcast.close()
     this.#signaling.close()

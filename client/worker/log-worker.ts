@@ -23,8 +23,16 @@ let node: ReplicaNode | null = null
 const early: ToWorker[] = []
 
 function post(message: FromWorker): void {
-  if (message.type === 'send') postMessage(message, { transfer: [message.bytes.buffer] })
-  else postMessage(message)
+  if (message.type === 'send') {
+    // Transfer, don't copy, big frames. But cborg encodes small messages into views of a
+    // pooled buffer: transferring that would detach the pool under the encoder, so a view
+    // that does not own its whole buffer is copied first.
+    const b = message.bytes
+    const owned = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice()
+    postMessage({ ...message, bytes: owned }, { transfer: [owned.buffer] })
+  } else {
+    postMessage(message)
+  }
 }
 
 async function snapshot(log: TodoLog): Promise<LogSnapshot> {
