@@ -22,7 +22,7 @@ import type { EventStore } from './event-store.ts'
 import { compareEvents } from './order.ts'
 import { type TodoState, emptyTodo, foldTodo, foldsForward, visibleTodos } from './todo-fold.ts'
 import { INTERPRETATIONS, type Interpretation, type InterpretationName, isInterpretationName } from './interpretations/index.ts'
-import { stateHash } from './state-hash.ts'
+import { combineDigests, todoDigest } from './state-hash.ts'
 
 export const INTERPRETATION_KEY = 'interpretation'
 
@@ -38,6 +38,8 @@ export class TodoLog {
   readonly store: EventStore
   #interpretation: Interpretation
   #todos = new Map<TodoId, TodoState>()
+  /** todoDigest of states, dropped when a state changes and recomputed on demand. */
+  #digests = new Map<TodoId, Uint8Array>()
 
   private constructor(store: EventStore, interpretation: Interpretation) {
     this.store = store
@@ -55,7 +57,7 @@ export class TodoLog {
     const log = new TodoLog(store, INTERPRETATIONS[wanted])
     if (built === wanted || (built === null && (await store.count()) === 0)) {
       if (built === null) await store.setMeta(INTERPRETATION_KEY, wanted)
-      for (const t of await store.loadTodos()) log.#todos.set(t.id, t)
+      for (const t of await store.loadTodos()) log.#set(t)
     } else {
       await log.#rebuild()
     }
@@ -81,7 +83,13 @@ export class TodoLog {
 
   /** SHA-256 over every todo state and the interpretation: equal on converged peers. */
   stateHash(): string {
-    return stateHash(this.#interpretation.name, this.#todos.values())
+    for (const [id, t] of this.#todos) if (!this.#digests.has(id)) this.#digests.set(id, todoDigest(t))
+    return combineDigests(this.#interpretation.name, this.#digests)
+  }
+
+  #set(t: TodoState): void {
+    this.#todos.set(t.id, t)
+    this.#digests.delete(t.id)
   }
 
   async #rebuild(): Promise<void> {
@@ -95,7 +103,9 @@ export class TodoLog {
     await this.store.setMeta(INTERPRETATION_KEY, 'rebuilding')
     await this.store.replaceTodos(states)
     await this.store.setMeta(INTERPRETATION_KEY, this.#interpretation.name)
-    this.#todos = new Map(states.map((t) => [t.id, t]))
+    this.#todos = new Map()
+    this.#digests = new Map()
+    for (const t of states) this.#set(t)
   }
 
   /** Todos as a user sees them: created, not deleted, in creation order. */
@@ -177,7 +187,7 @@ export class TodoLog {
       changed.push(next)
     }
     await this.store.commit(fresh, changed)
-    for (const t of changed) this.#todos.set(t.id, t)
+    for (const t of changed) this.#set(t)
     return fresh
   }
 }
