@@ -5,9 +5,11 @@ import './app.css'
 import App from './App.vue'
 import { router } from './router.ts'
 import { useRoomStore } from './stores/room.ts'
+import { registerServiceWorker } from './pwa.ts'
 
 const pinia = createPinia()
 createApp(App).use(pinia).use(router).mount('#app')
+registerServiceWorker()
 
 // Hooks for end-to-end tests and benchmarks (bulk history without typing it).
 ;(window as unknown as { peerlogDebug: object }).peerlogDebug = {

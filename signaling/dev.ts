@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { createServer as createViteServer } from 'vite'
 import { closeOnSignals, readListenConfig } from './main.ts'
 import { startSignalingServer } from './server.ts'
+import { readIceConfig } from './ice-config.ts'
 
 /** Path of Vite's HMR WebSocket; everything else on the port is signaling's. */
 export const VITE_HMR_PATH = '/__vite_hmr'
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   })
   const server = await startSignalingServer({
     ...readListenConfig(process.env),
+    iceServers: readIceConfig(process.env),
     httpServer,
     handler: (req, res) => vite.middlewares(req, res),
     ignoreUpgrade: isViteHmrUpgrade,

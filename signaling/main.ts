@@ -4,14 +4,17 @@
  *
  *   PORT  port to listen on (default 8787; 0 picks a free one)
  *   HOST  interface to bind (default 127.0.0.1; 0.0.0.0 to reach it from other machines)
+ *   ICE_SERVERS  STUN/TURN servers for the clients, as JSON (see ice-config.ts, README)
+ *   ICE_CONFIG   or a file holding that JSON
  *
- * Exits with status 1 and a clear message when dist/ has not been built or the port is
- * taken; closes every connection on SIGINT/SIGTERM.
+ * Exits with status 1 and a clear message when dist/ has not been built, the ICE
+ * configuration is malformed or the port is taken; closes every connection on SIGINT/SIGTERM.
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startSignalingServer } from './server.ts'
+import { describeIceServers, readIceConfig } from './ice-config.ts'
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))
 const staticDir = path.join(repoRoot, 'dist')
@@ -45,11 +48,12 @@ export function closeOnSignals(name: string, close: () => Promise<void>): void {
 }
 
 async function main(): Promise<void> {
+  const iceServers = readIceConfig(process.env)
   if (!existsSync(path.join(staticDir, 'index.html'))) {
     throw new Error(`${path.join(staticDir, 'index.html')} is missing: run \`npm run build\` first (or use \`npm start\`, which builds)`)
   }
-  const server = await startSignalingServer({ ...readListenConfig(process.env), staticDir })
-  console.info(`peerlog: serving ${staticDir} at ${server.url} (signaling at ${server.wsUrl})`)
+  const server = await startSignalingServer({ ...readListenConfig(process.env), staticDir, iceServers })
+  console.info(`peerlog: serving ${staticDir} at ${server.url} (signaling at ${server.wsUrl}; ICE servers: ${describeIceServers(iceServers)})`)
   closeOnSignals('peerlog', () => server.close())
 }
 

@@ -1,7 +1,8 @@
 /**
  * The peerlog server: one Node http server that serves the app and relays signaling.
  *
- *   http request ──▶ handler (static files from dist/ with SPA fallback, or Vite in dev)
+ *   http request ──▶ /config.json: the ICE servers configured at startup (ice-config.ts)
+ *                    anything else: handler (static files from dist/ with SPA fallback, or Vite in dev)
  *   ws upgrade   ──▶ SignalingHub: y-webrtc's topic relay (shared/signaling-protocol.ts)
  *                    any path, except upgrades `ignoreUpgrade` leaves to another listener
  *
@@ -28,6 +29,7 @@ import {
   parseClientMessage,
   type ServerMessage,
 } from '../shared/signaling-protocol.ts'
+import type { IceServer } from './ice-config.ts'
 
 /** Where the server reports what it drops and why; `console` fits. */
 export interface Logger {
@@ -47,6 +49,8 @@ export interface SignalingServerOptions {
   host: string
   /** Serve the built app from this directory (index.html, SPA fallback). */
   staticDir?: string
+  /** STUN/TURN servers published to clients at /config.json (ice-config.ts). Default: none. */
+  iceServers?: readonly IceServer[]
   /** Answer http requests with this instead of static files (dev: Vite's middlewares). */
   handler?: RequestHandler
   /** Use this not-yet-listening http server instead of a new one (dev: shared with Vite HMR). */
@@ -260,6 +264,43 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.map': 'application/json',
 }
 
+/** Where clients fetch their runtime configuration (client/net/ice-config.ts). */
+export const CONFIG_PATH = '/config.json'
+
+/**
+ * Answers `GET /config.json` with `{ iceServers }`. `no-cache`: a TURN credential rotated
+ * on the server reaches clients on their next start (the service worker keeps the last
+ * copy for when the server is down).
+ */
+function serveConfig(iceServers: readonly IceServer[], req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD')
+    return sendText(res, 405, 'Method Not Allowed')
+  }
+  const body = JSON.stringify({ iceServers })
+  res.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  })
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+/**
+ * Cache-Control of a static file:
+ *  - sw.js, sw-*.js and workbox-*.js (the service worker and what it imports): `no-cache`,
+ *    always revalidated, or browsers would keep running an old worker and miss new builds;
+ *  - hashed build output under assets/: immutable for a year (a new build has new names);
+ *  - everything else (index.html, manifest.webmanifest, icons): `no-cache`.
+ */
+function cacheControlFor(root: string, file: string): string {
+  const name = path.basename(file)
+  if (name === 'sw.js' || /^(sw|workbox)-[\w.-]+\.js$/.test(name)) return 'no-cache'
+  if (name === 'index.html') return 'no-cache'
+  return file.startsWith(path.join(root, 'assets') + path.sep) ? 'public, max-age=31536000, immutable' : 'no-cache'
+}
+
 /**
  * Serves files under `staticDir`: GET/HEAD only; `/` and unknown extension-less paths
  * (client routes such as `/r/abc123`) get index.html; `..` segments are refused with 400
@@ -310,12 +351,10 @@ async function serveStatic(root: string, req: http.IncomingMessage, res: http.Se
     if (info === undefined) return sendText(res, 404, 'Not Found')
   }
 
-  const isIndex = path.basename(file) === 'index.html'
-  const isHashedAsset = file.startsWith(path.join(root, 'assets') + path.sep)
   res.writeHead(200, {
     'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': info.size,
-    'Cache-Control': isHashedAsset && !isIndex ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'Cache-Control': cacheControlFor(root, file),
     'X-Content-Type-Options': 'nosniff',
   })
   if (req.method === 'HEAD') {
@@ -344,8 +383,12 @@ export async function startSignalingServer(opts: SignalingServerOptions): Promis
   const log = opts.log ?? console
   const handler: RequestHandler =
     opts.handler ?? (opts.staticDir !== undefined ? createStaticHandler(opts.staticDir, log) : (_req, res) => sendText(res, 200, 'peerlog signaling server\n'))
+  const iceServers = opts.iceServers ?? []
   const server = opts.httpServer ?? http.createServer()
-  server.on('request', handler)
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if ((req.url ?? '/').split('?')[0] === CONFIG_PATH) serveConfig(iceServers, req, res)
+    else handler(req, res)
+  })
 
   const hub = new SignalingHub(log, opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, opts.onFrame)
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {

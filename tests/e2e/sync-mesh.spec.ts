@@ -38,6 +38,7 @@ test('three browsers converge through B when the A–C link is forbidden', async
 })
 
 test('a fresh browser catches up on 10k events with a moving progress bar', async ({ browser }) => {
+  test.setTimeout(240_000) // 10k events written twice to OPFS; minutes on a loaded 2-core machine
   const a = await (await browser.newContext()).newPage()
   await a.goto('/')
   await expect(a.getByPlaceholder('What needs to be done?')).toBeEnabled()
