@@ -228,7 +228,9 @@ export class RoomSession {
 
   /** A window of the DAG: `limit` events before a cursor (newest when null), oldest first. */
   async dag(limit: number, before: { lamport: number; id: string } | null = null): Promise<DagWindow> {
-    const m = await this.#query({ type: 'dag', requestId: this.#nextRequest++, limit, before })
+    // A plain copy: a reactive (Proxy) cursor from a component cannot be structured-cloned.
+    const cursor = before === null ? null : { lamport: before.lamport, id: before.id }
+    const m = await this.#query({ type: 'dag', requestId: this.#nextRequest++, limit, before: cursor })
     return m.type === 'dag' ? { events: m.events, heads: m.heads, total: m.total } : { events: [], heads: [], total: 0 }
   }
 

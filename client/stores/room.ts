@@ -78,6 +78,7 @@ export const useRoomStore = defineStore('room', () => {
   function leave(): void {
     session?.close()
     session = null
+    address.value = null
     replica.value = null
     todos.value = []
     peers.value = []
