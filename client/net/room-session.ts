@@ -158,6 +158,17 @@ export class RoomSession {
       .finally(() => {
         if (!this.#closed) this.#signaling.connect()
       })
+    // The next page of this tab (a reload, a navigation) reclaims this replica by its Web
+    // Lock, which only goes when the worker does: end it as the page goes, rather than
+    // whenever the browser gets round to it (or never, for a page kept in the bfcache).
+    addEventListener('pagehide', this.#onPageHide)
+    addEventListener('pageshow', this.#onPageShow)
+  }
+
+  readonly #onPageHide = (): void => this.close()
+  /** A page restored from the bfcache has a terminated worker: load it afresh. */
+  readonly #onPageShow = (e: PageTransitionEvent): void => {
+    if (e.persisted) location.reload()
   }
 
   #transport(kind: LinkKind): PeerTransport {
@@ -262,6 +273,8 @@ export class RoomSession {
 
   /** Leaves the room: closes links, signaling and the worker (the replica stays stored). */
   close(): void {
+    if (this.#closed) return
+    removeEventListener('pagehide', this.#onPageHide)
     this.#closed = true
     this.#mesh.close()
     this.#broadcast.close()

@@ -5,7 +5,7 @@
  * A Web Lock named after the replica marks it as held by a live tab (locks vanish with
  * the tab, even on a crash), so:
  *   1. a reloaded tab asks for the replica id it kept in sessionStorage and waits
- *      briefly for the previous document's lock to be released;
+ *      (up to PREFERRED_WAIT_MS) for the previous document's lock to be released;
  *   2. otherwise the tab adopts any stored replica of the room that no open tab holds;
  *   3. otherwise it starts a new replica.
  * Reopening a room after the browser closed therefore finds its todos offline, and
@@ -45,6 +45,9 @@ export function holdLock(name: string, waitMs: number): Promise<boolean> {
   })
 }
 
+/** How long a reloaded tab waits for its own replica before taking another. */
+export const PREFERRED_WAIT_MS = 10_000
+
 const lockName = (room: RoomId, replica: ReplicaId) => `peerlog-replica-${room}-${replica}`
 
 /** Claims a replica of `room` for this tab; see the module comment for the rules. */
@@ -54,7 +57,9 @@ export async function claimReplica(
   storedFiles: readonly string[],
 ): Promise<{ replica: ReplicaId; adopted: boolean }> {
   const stored = replicasInFiles(room, storedFiles)
-  if (preferred && (await holdLock(lockName(room, preferred), 3000))) {
+  // The previous page of this tab releases the lock when it goes (room-session.ts), but a
+  // loaded machine can take seconds to tear a worker down: wait rather than fork a replica.
+  if (preferred && (await holdLock(lockName(room, preferred), PREFERRED_WAIT_MS))) {
     return { replica: preferred, adopted: stored.includes(preferred) }
   }
   for (const candidate of stored) {

@@ -44,10 +44,12 @@ test('two browsers share a todo list live and keep it across reloads', async ({ 
 
   // Bob reloads: his replica comes back from OPFS, and he catches up on an edit made
   // while he was away.
+  const bobReplica = await bob.getByTestId('replica-id').textContent()
   const reloading = bob.reload()
   await item(alice, 'write report').getByRole('checkbox').check()
   await reloading
   await expect(titles(bob)).toHaveText(['buy oat milk', 'walk the dog', 'write report'])
+  await expect(bob.getByTestId('replica-id')).toHaveText(bobReplica!) // the same replica, not a new one
   await expectPeers(bob, 1)
   await expect(item(bob, 'write report')).toHaveClass('completed')
   await expect(bob.getByTestId('todo-count')).toHaveText('1 item left')
