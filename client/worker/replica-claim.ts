@@ -46,7 +46,7 @@ export function holdLock(name: string, waitMs: number): Promise<boolean> {
 }
 
 /** How long a reloaded tab waits for its own replica before taking another. */
-export const PREFERRED_WAIT_MS = 10_000
+export const PREFERRED_WAIT_MS = 20_000
 
 const lockName = (room: RoomId, replica: ReplicaId) => `peerlog-replica-${room}-${replica}`
 

@@ -1,7 +1,7 @@
 /** DAG view: the log drawn live as SVG, heads highlighted, windowed so 10k events stay responsive. */
 import { mkdirSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
-import { addTodo, addTodos, expectEvents, expectPeers, item, openFreshRoom, titles } from './helpers.ts'
+import { addTodo, addTodos, expectEvents, expectPeers, item, openFreshRoom, titles, expectSameReplica } from './helpers.ts'
 
 const SHOTS = 'test-results/screenshots'
 
@@ -40,7 +40,9 @@ test('a fork shows two heads and a second lane; the next edit merges them', asyn
   await expectPeers(alice, 1)
   await addTodo(alice, 'buy milk')
   await expect(titles(bob)).toHaveText(['buy milk'])
+  const bobReplica = (await bob.getByTestId('replica-id').textContent())!
   await bob.goto(link('peer=bbb2&forbid=aaaa'))
+  await expectSameReplica(bob, bobReplica)
   await expect(titles(bob)).toHaveText(['buy milk'])
   await expectPeers(alice, 0)
   await item(alice, 'buy milk').getByRole('checkbox').check()
@@ -48,6 +50,7 @@ test('a fork shows two heads and a second lane; the next edit merges them', asyn
   await expect(titles(bob)).toHaveText(['buy milk', 'walk the dog'])
   await expectEvents(bob, 4) // stored before Bob's page goes away
   await bob.goto(link('peer=bbb3'))
+  await expectSameReplica(bob, bobReplica)
   await expectPeers(alice, 1)
   await expectEvents(alice, 5)
 

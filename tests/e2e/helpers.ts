@@ -34,3 +34,12 @@ export async function addTodos(page: Page, ...todoTitles: string[]): Promise<voi
 export async function expectEvents(page: Page, n: number): Promise<void> {
   await expect(page.getByTestId('event-count')).toHaveText(String(n))
 }
+
+/**
+ * After a navigation, waits until the tab has its own replica back. A reloaded tab waits
+ * (up to 20 s) for the previous page's worker to release the replica's lock; on a loaded
+ * machine that teardown alone can outlast a default expect timeout.
+ */
+export async function expectSameReplica(page: Page, replica: string): Promise<void> {
+  await expect(page.getByTestId('replica-id')).toHaveText(replica, { timeout: 30_000 })
+}

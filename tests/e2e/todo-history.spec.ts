@@ -1,6 +1,6 @@
 /** History panel: a todo's audit trail, live, with author and time, and concurrent edits marked. */
 import { expect, test } from '@playwright/test'
-import { addTodo, addTodos, expectEvents, expectPeers, item, openFreshRoom, titles } from './helpers.ts'
+import { addTodo, addTodos, expectEvents, expectPeers, item, openFreshRoom, titles, expectSameReplica } from './helpers.ts'
 
 async function rename(page: import('@playwright/test').Page, from: string, to: string): Promise<void> {
   await item(page, from).getByTestId('todo-title').dblclick()
@@ -52,7 +52,9 @@ test('edits made by two browsers without seeing each other are marked concurrent
   await expect(titles(bob)).toHaveText(['buy milk'])
 
   // Bob comes back unable to reach Alice: both edit the same todo, unaware of each other.
+  const bobReplica = (await bob.getByTestId('replica-id').textContent())!
   await bob.goto(link('peer=bbb2&forbid=aaaa'))
+  await expectSameReplica(bob, bobReplica)
   await expect(titles(bob)).toHaveText(['buy milk'])
   await expectPeers(alice, 0)
   await rename(alice, 'buy milk', 'buy oat milk')
@@ -60,6 +62,7 @@ test('edits made by two browsers without seeing each other are marked concurrent
   await expectEvents(bob, 3) // stored before Bob's page goes away
   // Linked again, they converge on one title and both edits stay in the history.
   await bob.goto(link('peer=bbb3'))
+  await expectSameReplica(bob, bobReplica)
   await expectPeers(bob, 1)
   await expectEvents(alice, 4)
   await expectEvents(bob, 4)
