@@ -13,7 +13,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // One retry on CI, reported as "flaky" in the output: on a loaded 2-core machine a few
+  // multi-browser tests still fail about once per full run (see the session's closing
+  // note); each flake is an open defect to fix, not a pass.
+  retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
