@@ -3,6 +3,7 @@
  * The client is built by `npm run test:e2e` before Playwright starts the server.
  */
 import { defineConfig } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_LOOPBACK_ARG } from './tests/helpers/chromium.ts'
 
 const PORT = Number(process.env.E2E_PORT ?? 8791)
 
@@ -24,18 +25,8 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // ICE host candidates as plain IPs: deterministic on loopback, no STUN needed.
-        '--disable-features=WebRtcHideLocalIpsWithMdns',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, WEBRTC_LOOPBACK_ARG],
     },
   },
   webServer: {

@@ -17,21 +17,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Page } from 'playwright'
 import { createServer } from 'vite'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts'
 
 const BENCH_ROOT = fileURLToPath(new URL('./browser/', import.meta.url))
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 /**
  * Opens `pageFile` (relative to tests/bench/browser/) and runs `drive` on it; the page's

@@ -15,23 +15,14 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright'
 import { createServer } from 'vite'
 import type { EventId } from '../../../shared/ids.ts'
-import { CHROMIUM_PATH } from '../chromium.ts'
+import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_LOOPBACK_ARG } from '../../helpers/chromium.ts'
 import type { ChromiumSyncResult, SyncBenchWindow } from '../browser/sync-bench-protocol.ts'
 import type { SyncConfig } from './config.ts'
 
 const BENCH_ROOT = fileURLToPath(new URL('../browser/', import.meta.url))
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-]
+const CHROMIUM_ARGS = [...BASE_CHROMIUM_ARGS, WEBRTC_LOOPBACK_ARG]
 
 export async function runChromiumSync(
   config: SyncConfig,
