@@ -35,6 +35,8 @@ import type { PeerTransport, TransportEvents } from './peer-transport.ts'
 
 const HIGH_WATER = 1024 * 1024
 const LOW_WATER = 256 * 1024
+/** A peer sends a hello and a few catch-up frames before we see it open; more is abuse. */
+const MAX_EARLY_FRAMES = 256
 
 /** How payloads are wrapped for the signaling server (identity in tests, AES-GCM in the app). */
 export interface SignalingCodec {
@@ -63,6 +65,8 @@ interface Link {
   peer: SimplePeer.Instance
   open: boolean
   queue: Uint8Array[]
+  /** Frames that arrived before simple-peer's 'connect' (see #link). */
+  early: Uint8Array[]
 }
 
 type SignalData =
@@ -225,7 +229,7 @@ export class PeerMesh implements PeerTransport {
   #link(remote: string, initiator: boolean): Link | undefined {
     if (this.#links.size >= this.#maxConns) return undefined
     const peer = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.#opts.iceServers ?? [] } })
-    const link: Link = { peer, open: false, queue: [] }
+    const link: Link = { peer, open: false, queue: [], early: [] }
     this.#links.set(remote, link)
     peer.on('signal', (signal: SimplePeer.SignalData) => {
       this.#publish({ type: 'signal', from: this.#opts.selfId, to: remote, signal })
@@ -238,8 +242,18 @@ export class PeerMesh implements PeerTransport {
         channel.addEventListener('bufferedamountlow', () => this.#drain(link, remote))
       }
       this.#opts.onOpen(remote)
+      for (const bytes of link.early.splice(0)) this.#opts.onFrame(remote, bytes)
     })
-    peer.on('data', (data: Uint8Array) => this.#opts.onFrame(remote, new Uint8Array(data)))
+    // simple-peer emits 'connect' only after an asynchronous getStats once the channel is
+    // open, so the other side (connected first) may already have sent its sync hello.
+    // Hold such frames until our 'connect': handed over before onOpen, the sync engine
+    // would drop them as coming from an unknown peer and the link would never catch up.
+    peer.on('data', (data: Uint8Array) => {
+      const bytes = new Uint8Array(data)
+      if (link.open) this.#opts.onFrame(remote, bytes)
+      else if (link.early.length < MAX_EARLY_FRAMES) link.early.push(bytes)
+      else console.warn('[peer-mesh] too many frames before connect; dropped one', remote)
+    })
     peer.on('error', (err: Error) => console.warn('[peer-mesh] link error', remote, err.message))
     peer.on('close', () => {
       link.queue = []
