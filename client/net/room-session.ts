@@ -16,13 +16,19 @@
  * first byte is RELAY_TAG (sync frames are CBOR arrays and never start with 0x00) holds
  * JSON { id, ttl, payload }, where payload is a sealed signaling payload. Each relay
  * frame is handled once and flooded on to every other link until its ttl runs out.
+ *
+ * Presence: every PRESENCE_INTERVAL_MS a tab floods a relay frame { id, ttl, presence:
+ * selfId } the same way. A member heard that way within PRESENCE_TTL_MS but not linked
+ * directly is "relayed": its events still reach us through the members in between
+ * (gossip), so the peer list shows it with that path. Links are only ever made with
+ * members that opened our sealed signaling, so presence frames need no sealing of their own.
  */
 import { type ReplicaId, type TodoId, isReplicaId, randomHex } from '../../shared/ids.ts'
 import type { EventValue, TodoEvent } from '../../shared/event.ts'
 import type { HistoryEntry } from '../../shared/history.ts'
 import { type RoomAddress, signalingTopic } from '../../shared/room-link.ts'
 import { deriveSignalingKey, openPayload, sealPayload } from '../../shared/signaling-crypto.ts'
-import { SignalingClient } from './signaling-client.ts'
+import { type ReconnectPlan, SignalingClient } from './signaling-client.ts'
 import { PeerMesh } from './peer-mesh.ts'
 import { loadIceServers } from './ice-config.ts'
 import { BroadcastTransport } from './broadcast-transport.ts'
@@ -52,6 +58,10 @@ export interface RoomSessionListener {
   replica(id: ReplicaId): void
   signaling(status: SignalingStatus): void
   peers(links: PeerLink[]): void
+  /** Members reachable only through other members (see "Presence" above). */
+  relayed(peers: string[]): void
+  /** The signaling server's next reconnection attempt, or null while none is waiting. */
+  reconnect(plan: ReconnectPlan | null): void
   progress(received: number, expected: number): void
   fatal(message: string): void
 }
@@ -61,11 +71,16 @@ const RELAY_TAG = 0x00
 /** Hops a relayed signaling payload may travel: plenty for rooms of tens of tabs. */
 const RELAY_TTL = 6
 const RELAY_SEEN_LIMIT = 4096
+const PRESENCE_INTERVAL_MS = 10_000
+/** A member not heard for this long is no longer listed: two beacons may be lost. */
+const PRESENCE_TTL_MS = 25_000
 
+/** Exactly one of `payload` (a sealed signaling payload) and `presence` (a peer id). */
 interface RelayFrame {
   id: string
   ttl: number
-  payload: unknown
+  payload?: unknown
+  presence?: string
 }
 
 function parseRelayFrame(bytes: Uint8Array): RelayFrame | null {
@@ -77,8 +92,8 @@ function parseRelayFrame(bytes: Uint8Array): RelayFrame | null {
       Number.isInteger(f.ttl) &&
       (f.ttl as number) >= 1 &&
       (f.ttl as number) <= RELAY_TTL &&
-      typeof f.payload === 'object' &&
-      f.payload !== null
+      ((typeof f.payload === 'object' && f.payload !== null && f.presence === undefined) ||
+        (f.payload === undefined && typeof f.presence === 'string' && f.presence.length > 0 && f.presence.length <= 64))
     return ok ? (f as RelayFrame) : null
   } catch {
     return null // not JSON: reported by the caller
@@ -110,6 +125,10 @@ export class RoomSession {
   readonly #roomKey: string
   readonly #pendingActs = new Map<number, { resolve(): void; reject(e: Error): void }>()
   #relaySeen = new Set<string>()
+  /** Members heard through presence frames, and when. */
+  readonly #heard = new Map<string, number>()
+  #relayedList: string[] = []
+  readonly #presenceTimer: ReturnType<typeof setInterval>
   readonly #pendingQueries = new Map<number, { resolve(m: FromWorker): void; reject(e: Error): void }>()
   #nextRequest = 1
   /** Filled once loaded; PeerMesh reads it each time it creates a link. */
@@ -133,7 +152,11 @@ export class RoomSession {
 
     const topic = signalingTopic(address)
     this.#signaling = new SignalingClient({ url: opts.signalingUrl ?? defaultSignalingUrl(), topics: [topic] })
-    this.#signaling.on('status', (s) => listener.signaling(s))
+    this.#signaling.on('status', (s) => {
+      listener.signaling(s)
+      if (s === 'online') listener.reconnect(null)
+    })
+    this.#signaling.on('reconnect', (plan) => listener.reconnect(plan))
     this.#broadcast = new BroadcastTransport({ selfId: this.selfId, topic, ...this.#eventsFor('broadcast') })
     const key = deriveSignalingKey(address)
     this.#mesh = new PeerMesh({
@@ -163,6 +186,10 @@ export class RoomSession {
     // whenever the browser gets round to it (or never, for a page kept in the bfcache).
     addEventListener('pagehide', this.#onPageHide)
     addEventListener('pageshow', this.#onPageShow)
+    this.#presenceTimer = setInterval(() => {
+      this.#flood({ id: randomHex(8), ttl: RELAY_TTL, presence: this.selfId }, null)
+      this.#announceRelayed()
+    }, PRESENCE_INTERVAL_MS)
   }
 
   readonly #onPageHide = (): void => this.close()
@@ -181,6 +208,8 @@ export class RoomSession {
         if (kind === 'broadcast') this.#mesh?.drop(peer) // reached without WebRTC now
         this.#post({ type: 'link-open', peer: `${kind}:${peer}` })
         this.#announcePeers()
+        // Tell the new neighbour (and the members behind it) we are here without waiting a beat.
+        this.#flood({ id: randomHex(8), ttl: RELAY_TTL, presence: this.selfId }, null)
         // Without a server, a new link is how the rest of the room can hear of us.
         if (this.#signaling.status !== 'online') this.#mesh?.announce()
       },
@@ -202,7 +231,8 @@ export class RoomSession {
       return
     }
     if (this.#relaySeen.has(frame.id)) return
-    this.#mesh.receiveRelayed(frame.payload)
+    if (frame.presence !== undefined) this.#onPresence(frame.presence)
+    else this.#mesh.receiveRelayed(frame.payload)
     if (frame.ttl > 1) this.#flood({ ...frame, ttl: frame.ttl - 1 }, from)
     else this.#remember(frame.id)
   }
@@ -212,7 +242,8 @@ export class RoomSession {
     this.#remember(frame.id)
     const bytes = encodeRelayFrame(frame)
     for (const kind of ['broadcast', 'webrtc'] as const) {
-      const transport = this.#transport(kind)
+      const transport = this.#transport(kind) as PeerTransport | undefined // undefined while constructing
+      if (!transport) continue
       for (const peer of transport.openPeers()) if (`${kind}:${peer}` !== except) transport.send(peer, bytes)
     }
   }
@@ -222,6 +253,28 @@ export class RoomSession {
     this.#relaySeen.add(id)
   }
 
+  #onPresence(peer: string): void {
+    if (peer === this.selfId) return
+    const known = this.#heard.has(peer)
+    this.#heard.set(peer, Date.now())
+    if (!known) this.#announceRelayed()
+  }
+
+  /** Lists members heard recently that no link of ours reaches directly. */
+  #announceRelayed(): void {
+    const now = Date.now()
+    const direct = new Set([...(this.#mesh?.openPeers() ?? []), ...(this.#broadcast?.openPeers() ?? [])])
+    const relayed: string[] = []
+    for (const [peer, at] of this.#heard) {
+      if (now - at > PRESENCE_TTL_MS) this.#heard.delete(peer)
+      else if (!direct.has(peer)) relayed.push(peer)
+    }
+    relayed.sort()
+    if (relayed.join() === this.#relayedList.join()) return
+    this.#relayedList = relayed
+    this.#listener.relayed(relayed)
+  }
+
   #announcePeers(): void {
     const links: PeerLink[] = []
     for (const kind of ['broadcast', 'webrtc'] as const) {
@@ -229,6 +282,7 @@ export class RoomSession {
       for (const id of transport?.openPeers() ?? []) links.push({ id, via: kind })
     }
     this.#listener.peers(links)
+    this.#announceRelayed()
   }
 
   /** A todo's audit trail: its events in causal order with concurrency marks. */
@@ -275,6 +329,7 @@ export class RoomSession {
   close(): void {
     if (this.#closed) return
     removeEventListener('pagehide', this.#onPageHide)
+    clearInterval(this.#presenceTimer)
     this.#closed = true
     this.#mesh.close()
     this.#broadcast.close()

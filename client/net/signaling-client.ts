@@ -64,6 +64,17 @@ export interface SignalingClientEvents {
   message: SignalingDelivery
   /** A socket error or a rejected server frame; the client recovers by itself. */
   error: Error
+  /** The connection was lost (or never made): the next attempt starts after `delayMs`. */
+  reconnect: ReconnectPlan
+}
+
+/** A scheduled reconnection, for the UI's "reconnecting in 4 s" line. */
+export interface ReconnectPlan {
+  /** 1 for the first retry after a loss, counting up until an open resets it. */
+  attempt: number
+  delayMs: number
+  /** Date.now() when the attempt starts. */
+  at: number
 }
 
 /** Where the client reports what it drops; `console` fits. */
@@ -105,7 +116,7 @@ export class SignalingClient {
   private readonly silenceTimeoutMs: number
   private readonly random: () => number
   private readonly log: SignalingClientLogger
-  private readonly listeners: Listeners = { status: new Set(), message: new Set(), error: new Set() }
+  private readonly listeners: Listeners = { status: new Set(), message: new Set(), error: new Set(), reconnect: new Set() }
 
   private socket: WebSocketLike | undefined
   private currentStatus: SignalingStatus = 'offline'
@@ -116,6 +127,7 @@ export class SignalingClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private pingTimer: ReturnType<typeof setInterval> | undefined
   private watchdogTimer: ReturnType<typeof setTimeout> | undefined
+  private plannedReconnect: ReconnectPlan | null = null
 
   constructor(opts: SignalingClientOptions) {
     if (opts.topics.length > MAX_TOPICS_PER_CONNECTION || !opts.topics.every(isValidTopic)) {
@@ -137,6 +149,11 @@ export class SignalingClient {
   /** The current connection state. */
   get status(): SignalingStatus {
     return this.currentStatus
+  }
+
+  /** The reconnection waiting to start, if any. */
+  get pendingReconnect(): ReconnectPlan | null {
+    return this.plannedReconnect
   }
 
   /** Subscribes `fn` to `event`; returns the unsubscribe function. */
@@ -173,12 +190,14 @@ export class SignalingClient {
     this.wanted = false
     clearTimeout(this.reconnectTimer)
     this.reconnectTimer = undefined
+    this.plannedReconnect = null
     this.dropSocket()
     this.setStatus('offline')
   }
 
   private open(): void {
     this.reconnectTimer = undefined
+    this.plannedReconnect = null
     this.setStatus('connecting')
     let socket: WebSocketLike
     try {
@@ -236,6 +255,8 @@ export class SignalingClient {
     const delay = Math.floor(this.random() * Math.min(this.capMs, this.baseMs * 2 ** this.attempt))
     this.attempt = Math.min(this.attempt + 1, 30) // 2^30 · base is past any cap; keeps the power finite
     this.reconnectTimer = setTimeout(() => this.open(), delay)
+    this.plannedReconnect = { attempt: this.attempt, delayMs: delay, at: Date.now() + delay }
+    this.emit('reconnect', this.plannedReconnect)
   }
 
   /** Fires when nothing was heard for silenceTimeoutMs; re-arms lazily instead of on every frame. */

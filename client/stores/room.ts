@@ -9,6 +9,7 @@ import { type ReplicaId, type TodoId, newTodoId } from '../../shared/ids.ts'
 import type { RoomAddress } from '../../shared/room-link.ts'
 import type { TodoView } from '../worker/protocol.ts'
 import { type DagWindow, type PeerLink, RoomSession, type SignalingStatus } from '../net/room-session.ts'
+import type { ReconnectPlan } from '../net/signaling-client.ts'
 import type { HistoryEntry } from '../../shared/history.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 
@@ -19,6 +20,10 @@ export const useRoomStore = defineStore('room', () => {
   const eventCount = ref(0)
   const signaling = ref<SignalingStatus>('connecting')
   const peers = ref<PeerLink[]>([])
+  /** Members reached only through other members (gossip), not linked directly. */
+  const relayed = ref<string[]>([])
+  /** The signaling server's next reconnection attempt, while one is waiting. */
+  const reconnect = ref<ReconnectPlan | null>(null)
   /** Catch-up progress; `expected` is 0 when no catch-up is under way. */
   const progress = ref({ received: 0, expected: 0 })
   const interpretation = ref<InterpretationName>('lww')
@@ -49,6 +54,8 @@ export const useRoomStore = defineStore('room', () => {
         replica: (id) => (replica.value = id),
         signaling: (s) => (signaling.value = s),
         peers: (ids) => (peers.value = ids),
+        relayed: (ids) => (relayed.value = ids),
+        reconnect: (plan) => (reconnect.value = plan),
         fatal: (message) => (error.value = message),
       },
       { forbidden, selfId: new URLSearchParams(location.search).get('peer') ?? undefined },
@@ -82,6 +89,8 @@ export const useRoomStore = defineStore('room', () => {
     replica.value = null
     todos.value = []
     peers.value = []
+    relayed.value = []
+    reconnect.value = null
     eventCount.value = 0
   }
 
@@ -140,6 +149,8 @@ export const useRoomStore = defineStore('room', () => {
     eventCount,
     signaling,
     peers,
+    relayed,
+    reconnect,
     progress,
     interpretation,
     stateHash,

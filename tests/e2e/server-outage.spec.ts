@@ -50,6 +50,8 @@ test('with the server dead, edits flow, a reloaded and a new tab relink over Web
 
   await server.close()
   for (const p of [a, b, c]) await expect(p.getByTestId('signaling-status')).not.toHaveText('online')
+  // The status line says the client keeps trying, and when it tries next.
+  await expect(b.getByTestId('signaling-detail')).toHaveText(/reconnecting (in \d+ s|now), attempt \d+/)
 
   // Edits keep flowing over the existing links.
   await addTodo(b, 'during the outage')

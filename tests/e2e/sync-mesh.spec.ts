@@ -34,7 +34,10 @@ test('three browsers converge through B when the A–C link is forbidden', async
   await addTodo(c, 'from c')
   await expect(titles(a)).toHaveText(['from a', 'from c'])
   await expect(titles(b)).toHaveText(['from a', 'from c'])
-  await expect(a.getByTestId('peer')).toHaveText([/bbbb/])
+  // A lists C as reachable, but only through other peers; B reaches both directly.
+  await expect(a.getByTestId('peer')).toHaveText([/bbbb.*via WebRTC/, /cccc.*relayed/])
+  await expect(a.locator('[data-testid="peer"][data-via="relayed"]')).toHaveText(/cccc/)
+  await expect(b.locator('[data-testid="peer"][data-via="relayed"]')).toHaveCount(0)
 })
 
 test('a fresh browser catches up on 10k events with a moving progress bar', async ({ browser }) => {
