@@ -14,4 +14,6 @@ registerServiceWorker()
 // Hooks for end-to-end tests and benchmarks (bulk history without typing it).
 ;(window as unknown as { peerlogDebug: object }).peerlogDebug = {
   generate: (count: number) => useRoomStore(pinia).generate(count),
+  selfId: () => useRoomStore(pinia).debug.selfId(),
+  dropLink: (peer: string) => useRoomStore(pinia).debug.dropLink(peer),
 }

@@ -311,6 +311,11 @@ export class RoomSession {
     this.#post({ type: 'generate', count })
   }
 
+  /** Test hook: closes the WebRTC link to `peer` (the mesh relinks as after any drop). */
+  dropLink(peer: string): void {
+    this.#mesh.drop(peer)
+  }
+
   /** Switches the log's interpretation (the worker rebuilds its view). */
   interpret(name: InterpretationName): void {
     this.#post({ type: 'interpret', name })

@@ -77,6 +77,12 @@ export const useRoomStore = defineStore('room', () => {
     session?.generate(count)
   }
 
+  /** Test hook (window.peerlogDebug): this tab's peer id, and dropping one WebRTC link. */
+  const debug = {
+    selfId: (): string | null => session?.selfId ?? null,
+    dropLink: (peer: string): void => session?.dropLink(peer),
+  }
+
   /** Reads the same log another way (the worker rebuilds its view; the log is untouched). */
   function interpret(name: InterpretationName): void {
     session?.interpret(name)
@@ -158,6 +164,7 @@ export const useRoomStore = defineStore('room', () => {
     history,
     dag,
     generate,
+    debug,
     error,
     ready,
     remaining,

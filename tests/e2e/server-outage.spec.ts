@@ -10,6 +10,8 @@ import { addTodo, expectPeers, titles } from './helpers.ts'
 
 const dist = fileURLToPath(new URL('../../dist', import.meta.url))
 
+type Debug = { peerlogDebug: { selfId(): string | null; dropLink(peer: string): void } }
+
 async function serviceWorkerReady(page: Page): Promise<void> {
   await page.waitForFunction(async () => {
     const reg = await navigator.serviceWorker?.ready
@@ -60,6 +62,24 @@ test('with the server dead, edits flow, a reloaded and a new tab relink over Web
   const all = ['before the outage', 'during the outage', 'also during']
   for (const p of [a, b, c]) await expect(titles(p)).toHaveText(all)
 
+  // The B–C link drops: with no server, B and C find each other again through A, their
+  // common neighbour, which relays their (sealed) offers, answers and candidates.
+  const webrtcPeers = (p: Page) => p.locator('[data-testid="peer"][data-via="webrtc"]')
+  const cId = await c.evaluate(() => (window as unknown as Debug).peerlogDebug.selfId())
+  await b.evaluate((id) => {
+    // The relink can take well under Playwright's polling interval: record every count shown.
+    const count = document.querySelector('[data-testid="peer-count"]')!
+    const shown: string[] = ((window as unknown as { shownPeerCounts: string[] }).shownPeerCounts = [])
+    new MutationObserver(() => shown.push(count.textContent ?? '')).observe(count, { subtree: true, childList: true, characterData: true })
+    ;(window as unknown as Debug).peerlogDebug.dropLink(id!)
+  }, cId)
+  await expect.poll(() => b.evaluate(() => (window as unknown as { shownPeerCounts: string[] }).shownPeerCounts)).toEqual(['1', '2'])
+  await expect(webrtcPeers(b)).toHaveCount(2, { timeout: 30_000 })
+  await expect(webrtcPeers(c)).toHaveCount(2)
+  await addTodo(b, 'after the relink')
+  all.push('after the relink')
+  for (const p of [a, b, c]) await expect(titles(p)).toHaveText(all)
+
   // A brand-new tab in context A loads from the service worker, gets the state from its
   // sibling over BroadcastChannel, and links to B and C over WebRTC through signaling
   // relayed by the mesh. Then the first tab reloads and relinks the same way (through the
@@ -67,7 +87,6 @@ test('with the server dead, edits flow, a reloaded and a new tab relink over Web
   const a2 = await contexts[0]!.newPage()
   await a2.goto(path)
   await expect(titles(a2)).toHaveText(all)
-  const webrtcPeers = (p: Page) => p.locator('[data-testid="peer"][data-via="webrtc"]')
   await expect(webrtcPeers(a2)).toHaveCount(2, { timeout: 30_000 })
   await a.reload()
   await expect(titles(a)).toHaveText(all)
@@ -78,7 +97,7 @@ test('with the server dead, edits flow, a reloaded and a new tab relink over Web
   // The server comes back on the same port: a fourth browser joins through it and converges.
   server = await startSignalingServer({ port, host: '127.0.0.1', staticDir: dist })
   const d = await open(path)
-  await expect(titles(d)).toHaveText(['before the outage', 'during the outage', 'also during', 'from the new tab'], { timeout: 60_000 })
+  await expect(titles(d)).toHaveText([...all, 'from the new tab'], { timeout: 60_000 })
   await server.close()
   for (const context of contexts) await context.close()
 })
