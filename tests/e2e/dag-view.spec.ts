@@ -1,7 +1,7 @@
 /** DAG view: the log drawn live as SVG, heads highlighted, windowed so 10k events stay responsive. */
 import { mkdirSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
-import { addTodo, addTodos, expectEvents, expectPeers, item, openFreshRoom, titles, expectSameReplica } from './helpers.ts'
+import { addTodo, addTodos, expectEvents, expectPeers, forkedPair, item, openFreshRoom, titles } from './helpers.ts'
 
 const SHOTS = 'test-results/screenshots'
 
@@ -26,31 +26,12 @@ test('shows a node per event, live, with the head highlighted and a tooltip per 
 })
 
 test('a fork shows two heads and a second lane; the next edit merges them', async ({ browser }) => {
-  const alice = await (await browser.newContext()).newPage()
-  const bob = await (await browser.newContext()).newPage()
-  await alice.setViewportSize({ width: 1024, height: 900 })
-  await alice.goto('/')
-  await expect(alice).toHaveURL(/\/r\//)
-  const url = new URL(alice.url())
-  // Fixed peer ids so Bob can refuse Alice; a new one per load of Bob's, so Alice never
-  // waits for a stale link to close before linking to his next page.
-  const link = (params: string) => `${url.pathname}?${params}${url.hash}`
-  await alice.goto(link('peer=aaaa'))
-  await bob.goto(link('peer=bbb1'))
-  await expectPeers(alice, 1)
-  await addTodo(alice, 'buy milk')
-  await expect(titles(bob)).toHaveText(['buy milk'])
-  const bobReplica = (await bob.getByTestId('replica-id').textContent())!
-  await bob.goto(link('peer=bbb2&forbid=aaaa'))
-  await expectSameReplica(bob, bobReplica)
-  await expect(titles(bob)).toHaveText(['buy milk'])
-  await expectPeers(alice, 0)
+  const { alice, bob, relink } = await forkedPair(browser, 'buy milk')
   await item(alice, 'buy milk').getByRole('checkbox').check()
   await addTodo(bob, 'walk the dog')
   await expect(titles(bob)).toHaveText(['buy milk', 'walk the dog'])
   await expectEvents(bob, 4) // stored before Bob's page goes away
-  await bob.goto(link('peer=bbb3'))
-  await expectSameReplica(bob, bobReplica)
+  await relink()
   await expectPeers(alice, 1)
   await expectEvents(alice, 5)
 

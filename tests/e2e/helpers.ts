@@ -1,4 +1,4 @@
-import { type Page, expect } from '@playwright/test'
+import { type Browser, type Page, expect } from '@playwright/test'
 
 export async function addTodo(page: Page, title: string): Promise<void> {
   const input = page.getByPlaceholder('What needs to be done?')
@@ -42,4 +42,44 @@ export async function expectEvents(page: Page, n: number): Promise<void> {
  */
 export async function expectSameReplica(page: Page, replica: string): Promise<void> {
   await expect(page.getByTestId('replica-id')).toHaveText(replica, { timeout: 30_000 })
+}
+
+/**
+ * Two browsers in one fresh room, each holding Alice's todo `first`, then Bob re-opened
+ * behind a `forbid` so that the two edit without seeing each other (a fork). `relink()`
+ * re-opens Bob without the forbid and waits until he holds his replica again.
+ *
+ * Fixed peer ids so that Bob can refuse Alice; a new one for each of Bob's pages, so
+ * Alice never waits for a stale link to close before linking to his next page.
+ */
+export async function forkedPair(
+  browser: Browser,
+  first: string,
+): Promise<{ alice: Page; bob: Page; relink(): Promise<void> }> {
+  const alice = await (await browser.newContext()).newPage()
+  const bob = await (await browser.newContext()).newPage()
+  await alice.setViewportSize({ width: 1024, height: 900 })
+  await alice.goto('/')
+  await expect(alice).toHaveURL(/\/r\//)
+  const url = new URL(alice.url())
+  const link = (params: string) => `${url.pathname}?${params}${url.hash}`
+  await alice.goto(link('peer=aaaa'))
+  await bob.goto(link('peer=bbb1'))
+  await expectPeers(alice, 1)
+  await addTodo(alice, first)
+  await expect(titles(bob)).toHaveText([first])
+
+  const bobReplica = (await bob.getByTestId('replica-id').textContent())!
+  await bob.goto(link('peer=bbb2&forbid=aaaa'))
+  await expectSameReplica(bob, bobReplica)
+  await expect(titles(bob)).toHaveText([first])
+  await expectPeers(alice, 0)
+  return {
+    alice,
+    bob,
+    async relink() {
+      await bob.goto(link('peer=bbb3'))
+      await expectSameReplica(bob, bobReplica)
+    },
+  }
 }

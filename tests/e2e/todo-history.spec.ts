@@ -1,6 +1,6 @@
 /** History panel: a todo's audit trail, live, with author and time, and concurrent edits marked. */
 import { expect, test } from '@playwright/test'
-import { addTodo, addTodos, expectEvents, expectPeers, item, openFreshRoom, titles, expectSameReplica } from './helpers.ts'
+import { addTodos, expectEvents, expectPeers, forkedPair, item, openFreshRoom, titles } from './helpers.ts'
 
 async function rename(page: import('@playwright/test').Page, from: string, to: string): Promise<void> {
   await item(page, from).getByTestId('todo-title').dblclick()
@@ -37,32 +37,13 @@ test('the history of an edited todo lists each edit in order with author and tim
 })
 
 test('edits made by two browsers without seeing each other are marked concurrent', async ({ browser }) => {
-  const alice = await (await browser.newContext()).newPage()
-  const bob = await (await browser.newContext()).newPage()
-  await alice.goto('/')
-  await expect(alice).toHaveURL(/\/r\//)
-  const url = new URL(alice.url())
-  // Fixed peer ids so Bob can refuse Alice; a new one per load of Bob's, so Alice never
-  // waits for a stale link to close before linking to his next page.
-  const link = (params: string) => `${url.pathname}?${params}${url.hash}`
-  await alice.goto(link('peer=aaaa'))
-  await bob.goto(link('peer=bbb1'))
-  await expectPeers(alice, 1)
-  await addTodo(alice, 'buy milk')
-  await expect(titles(bob)).toHaveText(['buy milk'])
-
   // Bob comes back unable to reach Alice: both edit the same todo, unaware of each other.
-  const bobReplica = (await bob.getByTestId('replica-id').textContent())!
-  await bob.goto(link('peer=bbb2&forbid=aaaa'))
-  await expectSameReplica(bob, bobReplica)
-  await expect(titles(bob)).toHaveText(['buy milk'])
-  await expectPeers(alice, 0)
+  const { alice, bob, relink } = await forkedPair(browser, 'buy milk')
   await rename(alice, 'buy milk', 'buy oat milk')
   await rename(bob, 'buy milk', 'buy soy milk')
   await expectEvents(bob, 3) // stored before Bob's page goes away
   // Linked again, they converge on one title and both edits stay in the history.
-  await bob.goto(link('peer=bbb3'))
-  await expectSameReplica(bob, bobReplica)
+  await relink()
   await expectPeers(bob, 1)
   await expectEvents(alice, 4)
   await expectEvents(bob, 4)
