@@ -27,7 +27,8 @@ import { PeerMesh } from './peer-mesh.ts'
 import { loadIceServers } from './ice-config.ts'
 import { BroadcastTransport } from './broadcast-transport.ts'
 import type { LinkKind, PeerTransport } from './peer-transport.ts'
-import { type FromWorker, type LogSnapshot, type ToWorker, isFromWorker } from '../worker/protocol.ts'
+import { type ActAction, type FromWorker, type LogSnapshot, type ToWorker, isFromWorker } from '../worker/protocol.ts'
+import { StorageFullError } from '../worker/storage-error.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 
 export type SignalingStatus = 'online' | 'offline' | 'connecting'
@@ -52,11 +53,15 @@ export interface RoomSessionListener {
   replica(id: ReplicaId): void
   signaling(status: SignalingStatus): void
   peers(links: PeerLink[]): void
+  /** Which replica each link reaches, keyed "webrtc:<id>" / "broadcast:<id>" (once its hello arrived). */
+  replicas(byLink: Map<string, ReplicaId>): void
   progress(received: number, expected: number): void
-  fatal(message: string): void
+  /** The log could not be opened; `full` when storage is full. */
+  fatal(message: string, full: boolean): void
 }
 
-const REPLICA_KEY = (room: string) => `peerlog:replica:${room}`
+/** sessionStorage key of the replica this tab used in a room (reclaimed after a reload). */
+export const replicaSessionKey = (room: string) => `peerlog:replica:${room}`
 const RELAY_TAG = 0x00
 /** Hops a relayed signaling payload may travel: plenty for rooms of tens of tabs. */
 const RELAY_TTL = 6
@@ -123,10 +128,10 @@ export class RoomSession {
   ) {
     this.selfId = opts.selfId ?? randomHex(8)
     this.#listener = listener
-    this.#roomKey = REPLICA_KEY(address.room)
+    this.#roomKey = replicaSessionKey(address.room)
     this.#worker = new Worker(new URL('../worker/log-worker.ts', import.meta.url), { type: 'module', name: 'peerlog-log' })
     this.#worker.addEventListener('message', (e: MessageEvent<unknown>) => this.#fromWorker(e.data))
-    this.#worker.addEventListener('error', (e) => listener.fatal(`Log worker failed: ${e.message}`))
+    this.#worker.addEventListener('error', (e) => listener.fatal(`Log worker failed: ${e.message}`, false))
 
     const stored = sessionStorage.getItem(this.#roomKey)
     this.#post({ type: 'open', room: address.room, preferredReplica: isReplicaId(stored) ? stored : null })
@@ -264,10 +269,18 @@ export class RoomSession {
 
   /** Records a user action as an event; resolves once it is stored locally. */
   act(todo: TodoId, eventType: string, value: EventValue): Promise<void> {
+    return this.actMany([{ todo, eventType, value }])
+  }
+
+  /**
+   * Records user actions as a chain of events in one transaction: all are stored or none.
+   * Rejects with StorageFullError when storage is full, with an Error on other failures.
+   */
+  actMany(actions: ActAction[]): Promise<void> {
     const requestId = this.#nextRequest++
     return new Promise<void>((resolve, reject) => {
       this.#pendingActs.set(requestId, { resolve, reject })
-      this.#post({ type: 'act', requestId, todo, eventType, value, time: Date.now() })
+      this.#post({ type: 'act', requestId, actions, time: Date.now() })
     })
   }
 
@@ -325,11 +338,14 @@ export class RoomSession {
         const pending = this.#pendingActs.get(msg.requestId)
         this.#pendingActs.delete(msg.requestId)
         if (msg.error === null) pending?.resolve()
-        else pending?.reject(new Error(msg.error))
+        else pending?.reject(msg.full ? new StorageFullError(msg.error) : new Error(msg.error))
         break
       }
+      case 'links':
+        listener.replicas(new Map(msg.links.map((l) => [l.peer, l.replica])))
+        break
       case 'fatal':
-        listener.fatal(msg.message)
+        listener.fatal(msg.message, msg.full)
         break
     }
   }
