@@ -18,13 +18,15 @@ import { type EventId, type ReplicaId, type TodoId, isEventId, isReplicaId, isTo
 /** Bumped when the canonical encoding changes; part of every encoding and thus every id. */
 export const EVENT_FORMAT_VERSION = 1
 
-export const KNOWN_EVENT_TYPES = ['create', 'set_content', 'add_to_list', 'complete', 'delete'] as const
+export const KNOWN_EVENT_TYPES = ['create', 'set_content', 'add_to_list', 'complete', 'delete', 'set_room_name', 'set_peer_name'] as const
 export type KnownEventType = (typeof KNOWN_EVENT_TYPES)[number]
 
 export const MAX_PARENTS = 64
 export const MAX_CONTENT_LENGTH = 2000
 export const MAX_LIST_LENGTH = 100
 export const MAX_TYPE_LENGTH = 32
+/** Room and peer names ('' clears one). */
+export const MAX_NAME_LENGTH = 100
 /** Values of unknown types are bounded too: a forward-compatible peer still stores them. */
 export const MAX_UNKNOWN_VALUE_LENGTH = 4000
 
@@ -94,6 +96,11 @@ function validateValue(type: string, value: unknown): ShapeCheck {
         : rejected(`add_to_list takes a string of at most ${MAX_LIST_LENGTH} characters`)
     case 'complete':
       return typeof value === 'boolean' ? ok : rejected('complete takes true or false')
+    case 'set_room_name':
+    case 'set_peer_name':
+      return typeof value === 'string' && value.length <= MAX_NAME_LENGTH
+        ? ok
+        : rejected(`${type} takes a string of at most ${MAX_NAME_LENGTH} characters`)
     default:
       if (value === null || typeof value === 'boolean') return ok
       return typeof value === 'string' && value.length <= MAX_UNKNOWN_VALUE_LENGTH

@@ -18,10 +18,13 @@
  * frame is handled once and flooded on to every other link until its ttl runs out.
  *
  * Presence: every PRESENCE_INTERVAL_MS a tab floods a relay frame { id, ttl, presence:
- * selfId } the same way. A member heard that way within PRESENCE_TTL_MS but not linked
- * directly is "relayed": its events still reach us through the members in between
- * (gossip), so the peer list shows it with that path. Links are only ever made with
- * members that opened our sealed signaling, so presence frames need no sealing of their own.
+ * selfId, replica } the same way (replica: its replica id once its log is open, so the
+ * peer list can name it); on a new link it also re-sends, with their age, the members it
+ * heard of; a closing tab floods { presence, left: true }. A member heard of but not
+ * linked directly is "relayed": its events still reach us through the members in between
+ * (gossip), so the peer list shows it with that path (bookkeeping: presence-book.ts).
+ * Links are only ever made with members that opened our sealed signaling, so presence
+ * frames need no sealing of their own.
  */
 import { type ReplicaId, type TodoId, isReplicaId, randomHex } from '../../shared/ids.ts'
 import type { EventValue, TodoEvent } from '../../shared/event.ts'
@@ -32,10 +35,13 @@ import { type ReconnectPlan, SignalingClient } from './signaling-client.ts'
 import { PeerMesh } from './peer-mesh.ts'
 import { loadIceServers } from './ice-config.ts'
 import { BroadcastTransport } from './broadcast-transport.ts'
+import { PRESENCE_INTERVAL_MS, PRESENCE_TTL_MS, PresenceBook, type RelayedPeer } from './presence-book.ts'
 import type { LinkKind, PeerTransport } from './peer-transport.ts'
-import { type FromWorker, type LogSnapshot, type ToWorker, isFromWorker } from '../worker/protocol.ts'
+import { type ActAction, type FromWorker, type LogSnapshot, type ToWorker, isFromWorker } from '../worker/protocol.ts'
+import { StorageFullError } from '../worker/storage-error.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 
+export type { RelayedPeer } from './presence-book.ts'
 export type SignalingStatus = 'online' | 'offline' | 'connecting'
 
 /** A window of the event DAG for the DAG view. */
@@ -58,22 +64,23 @@ export interface RoomSessionListener {
   replica(id: ReplicaId): void
   signaling(status: SignalingStatus): void
   peers(links: PeerLink[]): void
-  /** Members reachable only through other members (see "Presence" above). */
-  relayed(peers: string[]): void
+  /** Members reachable only through other members (see "Presence" above), by peer id. */
+  relayed(peers: RelayedPeer[]): void
   /** The signaling server's next reconnection attempt, or null while none is waiting. */
   reconnect(plan: ReconnectPlan | null): void
+  /** Which replica each link reaches, keyed "webrtc:<id>" / "broadcast:<id>" (once its hello arrived). */
+  replicas(byLink: Map<string, ReplicaId>): void
   progress(received: number, expected: number): void
-  fatal(message: string): void
+  /** The log could not be opened; `full` when storage is full. */
+  fatal(message: string, full: boolean): void
 }
 
-const REPLICA_KEY = (room: string) => `peerlog:replica:${room}`
+/** sessionStorage key of the replica this tab used in a room (reclaimed after a reload). */
+export const replicaSessionKey = (room: string) => `peerlog:replica:${room}`
 const RELAY_TAG = 0x00
 /** Hops a relayed signaling payload may travel: plenty for rooms of tens of tabs. */
 const RELAY_TTL = 6
 const RELAY_SEEN_LIMIT = 4096
-const PRESENCE_INTERVAL_MS = 10_000
-/** A member not heard for this long is no longer listed: two beacons may be lost. */
-const PRESENCE_TTL_MS = 25_000
 
 /** Exactly one of `payload` (a sealed signaling payload) and `presence` (a peer id). */
 interface RelayFrame {
@@ -81,6 +88,11 @@ interface RelayFrame {
   ttl: number
   payload?: unknown
   presence?: string
+  replica?: string
+  /** With `presence`: that member is leaving the room. */
+  left?: true
+  /** With `presence`, when re-sent for another member: ms since it was last heard. */
+  age?: number
 }
 
 function parseRelayFrame(bytes: Uint8Array): RelayFrame | null {
@@ -93,7 +105,13 @@ function parseRelayFrame(bytes: Uint8Array): RelayFrame | null {
       (f.ttl as number) >= 1 &&
       (f.ttl as number) <= RELAY_TTL &&
       ((typeof f.payload === 'object' && f.payload !== null && f.presence === undefined) ||
-        (f.payload === undefined && typeof f.presence === 'string' && f.presence.length > 0 && f.presence.length <= 64))
+        (f.payload === undefined &&
+          typeof f.presence === 'string' &&
+          f.presence.length > 0 &&
+          f.presence.length <= 64 &&
+          (f.replica === undefined || isReplicaId(f.replica)) &&
+          (f.left === undefined || f.left === true) &&
+          (f.age === undefined || (Number.isInteger(f.age) && (f.age as number) >= 0 && (f.age as number) <= PRESENCE_TTL_MS))))
     return ok ? (f as RelayFrame) : null
   } catch {
     return null // not JSON: reported by the caller
@@ -125,9 +143,8 @@ export class RoomSession {
   readonly #roomKey: string
   readonly #pendingActs = new Map<number, { resolve(): void; reject(e: Error): void }>()
   #relaySeen = new Set<string>()
-  /** Members heard through presence frames, and when. */
-  readonly #heard = new Map<string, number>()
-  #relayedList: string[] = []
+  readonly #presence: PresenceBook
+  #replica: ReplicaId | null = null
   readonly #presenceTimer: ReturnType<typeof setInterval>
   readonly #pendingQueries = new Map<number, { resolve(m: FromWorker): void; reject(e: Error): void }>()
   #nextRequest = 1
@@ -141,11 +158,12 @@ export class RoomSession {
     opts: { signalingUrl?: string; forbidden?: string[]; selfId?: string; iceServers?: Promise<RTCIceServer[]> } = {},
   ) {
     this.selfId = opts.selfId ?? randomHex(8)
+    this.#presence = new PresenceBook(this.selfId)
     this.#listener = listener
-    this.#roomKey = REPLICA_KEY(address.room)
+    this.#roomKey = replicaSessionKey(address.room)
     this.#worker = new Worker(new URL('../worker/log-worker.ts', import.meta.url), { type: 'module', name: 'peerlog-log' })
     this.#worker.addEventListener('message', (e: MessageEvent<unknown>) => this.#fromWorker(e.data))
-    this.#worker.addEventListener('error', (e) => listener.fatal(`Log worker failed: ${e.message}`))
+    this.#worker.addEventListener('error', (e) => listener.fatal(`Log worker failed: ${e.message}`, false))
 
     const stored = sessionStorage.getItem(this.#roomKey)
     this.#post({ type: 'open', room: address.room, preferredReplica: isReplicaId(stored) ? stored : null })
@@ -187,7 +205,7 @@ export class RoomSession {
     addEventListener('pagehide', this.#onPageHide)
     addEventListener('pageshow', this.#onPageShow)
     this.#presenceTimer = setInterval(() => {
-      this.#flood({ id: randomHex(8), ttl: RELAY_TTL, presence: this.selfId }, null)
+      this.#sendPresence()
       this.#announceRelayed()
     }, PRESENCE_INTERVAL_MS)
   }
@@ -208,8 +226,12 @@ export class RoomSession {
         if (kind === 'broadcast') this.#mesh?.drop(peer) // reached without WebRTC now
         this.#post({ type: 'link-open', peer: `${kind}:${peer}` })
         this.#announcePeers()
-        // Tell the new neighbour (and the members behind it) we are here without waiting a beat.
-        this.#flood({ id: randomHex(8), ttl: RELAY_TTL, presence: this.selfId }, null)
+        // Tell the new neighbour (and the members behind it) who is here without waiting
+        // for the next beacons: us, and the members we heard (re-sent on their behalf).
+        this.#sendPresence()
+        for (const { id, replica, age } of this.#presence.members(Date.now())) {
+          this.#flood({ id: randomHex(8), ttl: RELAY_TTL - 1, presence: id, age, ...(replica ? { replica } : {}) }, null)
+        }
         // Without a server, a new link is how the rest of the room can hear of us.
         if (this.#signaling.status !== 'online') this.#mesh?.announce()
       },
@@ -219,6 +241,7 @@ export class RoomSession {
       },
       onClose: (peer: string) => {
         this.#post({ type: 'link-close', peer: `${kind}:${peer}` })
+        this.#presence.forget(peer)
         this.#announcePeers()
       },
     }
@@ -231,8 +254,14 @@ export class RoomSession {
       return
     }
     if (this.#relaySeen.has(frame.id)) return
-    if (frame.presence !== undefined) this.#onPresence(frame.presence)
-    else this.#mesh.receiveRelayed(frame.payload)
+    if (frame.presence === undefined) this.#mesh.receiveRelayed(frame.payload)
+    else {
+      const replica = (frame.replica as ReplicaId | undefined) ?? null
+      const news = frame.left
+        ? this.#presence.forget(frame.presence)
+        : this.#presence.heard(frame.presence, replica, Date.now(), frame.age)
+      if (news) this.#announceRelayed()
+    }
     if (frame.ttl > 1) this.#flood({ ...frame, ttl: frame.ttl - 1 }, from)
     else this.#remember(frame.id)
   }
@@ -253,26 +282,18 @@ export class RoomSession {
     this.#relaySeen.add(id)
   }
 
-  #onPresence(peer: string): void {
-    if (peer === this.selfId) return
-    const known = this.#heard.has(peer)
-    this.#heard.set(peer, Date.now())
-    if (!known) this.#announceRelayed()
+  #sendPresence(): void {
+    const frame: RelayFrame = { id: randomHex(8), ttl: RELAY_TTL, presence: this.selfId }
+    if (this.#replica) frame.replica = this.#replica
+    this.#flood(frame, null)
   }
 
   /** Lists members heard recently that no link of ours reaches directly. */
   #announceRelayed(): void {
     const now = Date.now()
     const direct = new Set([...(this.#mesh?.openPeers() ?? []), ...(this.#broadcast?.openPeers() ?? [])])
-    const relayed: string[] = []
-    for (const [peer, at] of this.#heard) {
-      if (now - at > PRESENCE_TTL_MS) this.#heard.delete(peer)
-      else if (!direct.has(peer)) relayed.push(peer)
-    }
-    relayed.sort()
-    if (relayed.join() === this.#relayedList.join()) return
-    this.#relayedList = relayed
-    this.#listener.relayed(relayed)
+    const relayed = this.#presence.relayedIfChanged(direct, now)
+    if (relayed) this.#listener.relayed(relayed)
   }
 
   #announcePeers(): void {
@@ -323,10 +344,18 @@ export class RoomSession {
 
   /** Records a user action as an event; resolves once it is stored locally. */
   act(todo: TodoId, eventType: string, value: EventValue): Promise<void> {
+    return this.actMany([{ todo, eventType, value }])
+  }
+
+  /**
+   * Records user actions as a chain of events in one transaction: all are stored or none.
+   * Rejects with StorageFullError when storage is full, with an Error on other failures.
+   */
+  actMany(actions: ActAction[]): Promise<void> {
     const requestId = this.#nextRequest++
     return new Promise<void>((resolve, reject) => {
       this.#pendingActs.set(requestId, { resolve, reject })
-      this.#post({ type: 'act', requestId, todo, eventType, value, time: Date.now() })
+      this.#post({ type: 'act', requestId, actions, time: Date.now() })
     })
   }
 
@@ -335,6 +364,8 @@ export class RoomSession {
     if (this.#closed) return
     removeEventListener('pagehide', this.#onPageHide)
     clearInterval(this.#presenceTimer)
+    // Members that reach us only through others would list us for PRESENCE_TTL_MS more.
+    this.#flood({ id: randomHex(8), ttl: RELAY_TTL, presence: this.selfId, left: true }, null)
     this.#closed = true
     this.#mesh.close()
     this.#broadcast.close()
@@ -356,6 +387,8 @@ export class RoomSession {
     switch (msg.type) {
       case 'opened':
         sessionStorage.setItem(this.#roomKey, msg.replica)
+        this.#replica = msg.replica
+        this.#sendPresence() // links that opened before the log did heard us without it
         listener.replica(msg.replica)
         listener.snapshot(msg.snapshot)
         break
@@ -385,11 +418,14 @@ export class RoomSession {
         const pending = this.#pendingActs.get(msg.requestId)
         this.#pendingActs.delete(msg.requestId)
         if (msg.error === null) pending?.resolve()
-        else pending?.reject(new Error(msg.error))
+        else pending?.reject(msg.full ? new StorageFullError(msg.error) : new Error(msg.error))
         break
       }
+      case 'links':
+        listener.replicas(new Map(msg.links.map((l) => [l.peer, l.replica])))
+        break
       case 'fatal':
-        listener.fatal(msg.message)
+        listener.fatal(msg.message, msg.full)
         break
     }
   }

@@ -2,16 +2,39 @@
  * The room store: snapshots the log worker pushes, plus the actions a user can take.
  * State here is a view; the log (in the worker) is the truth. Actions send events and
  * the new state arrives as the next snapshot, so local and remote edits take one path.
+ *
+ * Names: the room's name and each replica's are events in the log (shared/room-meta.ts).
+ * The user's own name is a preference of this browser (rooms/own-name.ts) that each
+ * replica writes into its log when it differs from what the log says.
+ *
+ * A change that cannot be stored raises `alert` (storage full, or another failure); the
+ * change is not applied — nothing in the log is lost, the one change is refused whole.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { type ReplicaId, type TodoId, newTodoId } from '../../shared/ids.ts'
+import type { EventValue } from '../../shared/event.ts'
+import { ROOM_SUBJECT } from '../../shared/room-meta.ts'
+import { loadOwnName, normalizeName, OWN_NAME_KEY, saveOwnName } from '../rooms/own-name.ts'
+import { StorageFullError } from '../worker/storage-error.ts'
+import { useRoomsStore } from './rooms.ts'
 import type { RoomAddress } from '../../shared/room-link.ts'
-import type { TodoView } from '../worker/protocol.ts'
-import { type DagWindow, type PeerLink, RoomSession, type SignalingStatus } from '../net/room-session.ts'
+import type { ActAction, TodoView } from '../worker/protocol.ts'
+import { type DagWindow, type PeerLink, type RelayedPeer, RoomSession, type SignalingStatus } from '../net/room-session.ts'
 import type { ReconnectPlan } from '../net/signaling-client.ts'
 import type { HistoryEntry } from '../../shared/history.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
+
+/** Something the user must know: storage full, or another failure to store or open. */
+export interface RoomAlert {
+  kind: 'storage-full' | 'error'
+  message: string
+}
+
+export const STORAGE_FULL_CHANGE =
+  'Storage is full: your last change was not saved. Everything saved before it is kept. Free some space (for example, leave rooms you no longer need from the Rooms menu) and try again.'
+export const STORAGE_FULL_OPEN =
+  'Storage is full: this room could not be opened. Free some space (for example, leave rooms you no longer need from the Rooms menu) and reload.'
 
 export const useRoomStore = defineStore('room', () => {
   const address = ref<RoomAddress | null>(null)
@@ -21,14 +44,23 @@ export const useRoomStore = defineStore('room', () => {
   const signaling = ref<SignalingStatus>('connecting')
   const peers = ref<PeerLink[]>([])
   /** Members reached only through other members (gossip), not linked directly. */
-  const relayed = ref<string[]>([])
+  const relayed = ref<RelayedPeer[]>([])
   /** The signaling server's next reconnection attempt, while one is waiting. */
   const reconnect = ref<ReconnectPlan | null>(null)
   /** Catch-up progress; `expected` is 0 when no catch-up is under way. */
   const progress = ref({ received: 0, expected: 0 })
   const interpretation = ref<InterpretationName>('lww')
   const stateHash = ref('')
-  const error = ref<string | null>(null)
+  const alert = ref<RoomAlert | null>(null)
+  /** The room's name from its log ('' if unnamed). */
+  const roomName = ref('')
+  /** Names replicas gave themselves in the log, by replica id. */
+  const peerNames = shallowRef<Record<string, string>>({})
+  /** Which replica each link reaches ("webrtc:<id>" → replica), once its hello arrived. */
+  const linkReplicas = shallowRef(new Map<string, ReplicaId>())
+  /** The name this browser's user goes by (saved here; written into each room's log). */
+  const ownName = ref(loadOwnName(localStorage))
+  const rooms = useRoomsStore()
   const ready = computed(() => replica.value !== null)
   const remaining = computed(() => todos.value.filter((t) => !t.completed).length)
   const completedCount = computed(() => todos.value.length - remaining.value)
@@ -40,6 +72,7 @@ export const useRoomStore = defineStore('room', () => {
   function join(next: RoomAddress): void {
     leave()
     address.value = next
+    rooms.remember(next)
     const forbidden = new URLSearchParams(location.search).getAll('forbid')
     session = new RoomSession(
       next,
@@ -49,6 +82,12 @@ export const useRoomStore = defineStore('room', () => {
           eventCount.value = s.eventCount
           interpretation.value = s.interpretation
           stateHash.value = s.stateHash
+          peerNames.value = s.peerNames
+          if (s.roomName !== roomName.value) {
+            roomName.value = s.roomName
+            rooms.noteName(next.room, s.roomName)
+          }
+          void writeOwnName()
         },
         progress: (received, expected) => (progress.value = { received, expected }),
         replica: (id) => (replica.value = id),
@@ -56,7 +95,8 @@ export const useRoomStore = defineStore('room', () => {
         peers: (ids) => (peers.value = ids),
         relayed: (ids) => (relayed.value = ids),
         reconnect: (plan) => (reconnect.value = plan),
-        fatal: (message) => (error.value = message),
+        replicas: (byLink) => (linkReplicas.value = byLink),
+        fatal: (message, full) => (alert.value = full ? { kind: 'storage-full', message: STORAGE_FULL_OPEN } : { kind: 'error', message }),
       },
       { forbidden, selfId: new URLSearchParams(location.search).get('peer') ?? undefined },
     )
@@ -98,34 +138,95 @@ export const useRoomStore = defineStore('room', () => {
     relayed.value = []
     reconnect.value = null
     eventCount.value = 0
+    roomName.value = ''
+    peerNames.value = {}
+    linkReplicas.value = new Map()
+    ownNameWritten = null
   }
 
-  async function act(todo: TodoId, type: string, value: string | boolean | null): Promise<void> {
+  /**
+   * Stores user actions as events, in one transaction (all or none). Resolves true once
+   * stored; on failure raises `alert` and resolves false.
+   */
+  async function actMany(actions: ActAction[]): Promise<boolean> {
     if (!session) throw new Error('not in a room')
     try {
-      await session.act(todo, type, value)
+      await session.actMany(actions)
+      return true
     } catch (err) {
-      error.value = `Could not save your change: ${(err as Error).message}`
+      alert.value =
+        err instanceof StorageFullError
+          ? { kind: 'storage-full', message: STORAGE_FULL_CHANGE }
+          : { kind: 'error', message: `Could not save your change: ${(err as Error).message}` }
+      return false
     }
   }
 
-  async function addTodo(title: string): Promise<void> {
-    const text = title.trim()
-    if (!text) return
-    const id = newTodoId()
-    await act(id, 'create', null)
-    await act(id, 'set_content', text)
+  const act = (todo: TodoId, type: string, value: EventValue): Promise<boolean> => actMany([{ todo, eventType: type, value }])
+
+  function dismissAlert(): void {
+    alert.value = null
   }
 
-  const toggle = (id: TodoId, completed: boolean) => act(id, 'complete', completed)
-  const remove = (id: TodoId) => act(id, 'delete', null)
+  /** Adds a todo (its create and its title in one transaction). Resolves false if it was not stored. */
+  async function addTodo(title: string): Promise<boolean> {
+    const text = title.trim()
+    if (!text) return true
+    const id = newTodoId()
+    return actMany([
+      { todo: id, eventType: 'create', value: null },
+      { todo: id, eventType: 'set_content', value: text },
+    ])
+  }
+
+  /** Names the room, for every peer (an empty name clears it). No event if unchanged. */
+  async function renameRoom(name: string): Promise<void> {
+    const text = normalizeName(name)
+    if (text === roomName.value) return
+    await act(ROOM_SUBJECT, 'set_room_name', text)
+  }
+
+  /** The name this replica's events carry in the log ('' if none). */
+  const ownNameInLog = computed(() => (replica.value ? peerNames.value[replica.value] ?? '' : ''))
+
+  /** Changes the user's name: saved in this browser and written into this room's log. */
+  async function setOwnName(name: string): Promise<void> {
+    ownName.value = normalizeName(name)
+    saveOwnName(localStorage, ownName.value)
+    await writeOwnName()
+  }
+
+  /** The name last sent to the log by this session; stops a second write before the snapshot shows the first. */
+  let ownNameWritten: string | null = null
+  async function writeOwnName(): Promise<void> {
+    if (!session || !replica.value) return
+    const wanted = ownName.value
+    if (wanted === ownNameInLog.value || wanted === ownNameWritten) return
+    ownNameWritten = wanted
+    if (!(await act(ROOM_SUBJECT, 'set_peer_name', wanted))) ownNameWritten = null
+  }
+
+  // Another tab of this browser renamed the user: use it here too.
+  addEventListener('storage', (e) => {
+    if (e.key !== OWN_NAME_KEY) return
+    ownName.value = loadOwnName(localStorage)
+    void writeOwnName()
+  })
+
+  async function toggle(id: TodoId, completed: boolean): Promise<void> {
+    await act(id, 'complete', completed)
+  }
+
+  async function remove(id: TodoId): Promise<void> {
+    await act(id, 'delete', null)
+  }
 
   async function rename(id: TodoId, title: string): Promise<void> {
     const text = title.trim()
     if (!text) return remove(id)
     const current = todos.value.find((t) => t.id === id)
     if (current && current.content === text) return
-    return act(id, 'set_content', text)
+    await act(id, 'set_content', text)
   }
 
   /** Moves a todo to a list (trimmed; '' takes it off any list). No event if unchanged. */
@@ -133,19 +234,19 @@ export const useRoomStore = defineStore('room', () => {
     const text = list.trim()
     const current = todos.value.find((t) => t.id === id)
     if (current && (current.list ?? '') === text) return
-    return act(id, 'add_to_list', text)
+    await act(id, 'add_to_list', text)
   }
 
-  /** Marks every todo complete or active: one `complete` event per todo that changes. */
+  /** Marks every todo complete or active: one `complete` event per todo that changes, in one transaction. */
   async function setAllCompleted(completed: boolean): Promise<void> {
     const changing = todos.value.filter((t) => t.completed !== completed)
-    await Promise.all(changing.map((t) => act(t.id, 'complete', completed)))
+    if (changing.length > 0) await actMany(changing.map((t) => ({ todo: t.id, eventType: 'complete', value: completed })))
   }
 
-  /** Deletes every completed todo. */
+  /** Deletes every completed todo, in one transaction. */
   async function clearCompleted(): Promise<void> {
     const done = todos.value.filter((t) => t.completed)
-    await Promise.all(done.map((t) => act(t.id, 'delete', null)))
+    if (done.length > 0) await actMany(done.map((t) => ({ todo: t.id, eventType: 'delete', value: null })))
   }
 
   return {
@@ -165,7 +266,14 @@ export const useRoomStore = defineStore('room', () => {
     dag,
     generate,
     debug,
-    error,
+    alert,
+    dismissAlert,
+    roomName,
+    peerNames,
+    linkReplicas,
+    ownName,
+    renameRoom,
+    setOwnName,
     ready,
     remaining,
     completedCount,

@@ -4,21 +4,26 @@
  * It claims a replica (replica-claim.ts), opens that replica's wa-sqlite database on
  * OPFS, and runs a ReplicaNode (TodoLog + SyncEngine) whose frames travel through the
  * UI thread — RTCPeerConnection does not exist in workers, so links live there and pass
- * `{peer, bytes}` here. After every change it posts a fresh snapshot for the UI.
+ * `{peer, bytes}` here. After every change it posts a fresh snapshot for the UI, with
+ * the room's name and the peers' names (RoomMetaView) beside the todos, and after a
+ * link's hello it posts which replica each link reaches.
  */
 import { type EventId, type ReplicaId, type RoomId, newTodoId } from '../../shared/ids.ts'
+import { RoomMetaView } from '../../shared/room-meta.ts'
 import { todoHistory } from '../../shared/history.ts'
 import type { LocalAction } from '../../shared/todo-log.ts'
 import { consoleLogger } from '../../shared/log.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
 import { ReplicaNode } from '../../shared/sync/replica-node.ts'
 import type { PeerId } from '../../shared/sync/sync-engine.ts'
-import { listOpfsDatabases, openOpfsStore } from './open-sqlite.ts'
+import { listOpfsDatabases, openOpfsStore, takeVfsError } from './open-sqlite.ts'
+import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
 import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
 
 const logger = consoleLogger('log-worker')
 let node: ReplicaNode | null = null
+let roomMeta: RoomMetaView | null = null
 /** Inputs that arrive while the database opens are replayed once it is open. */
 const early: ToWorker[] = []
 
@@ -36,7 +41,10 @@ function post(message: FromWorker): void {
 }
 
 async function snapshot(log: TodoLog): Promise<LogSnapshot> {
+  const meta = roomMeta?.meta
   return {
+    roomName: meta?.name ?? '',
+    peerNames: Object.fromEntries(meta?.peerNames ?? []),
     todos: log.visible().map((t) => ({
       id: t.id,
       content: t.content,
@@ -89,6 +97,16 @@ function answer(requestId: number, query: () => Promise<FromWorker>): void {
   })
 }
 
+/** Posts which replica each link reaches when that changed since the last post. */
+let lastLinks = ''
+function reportLinks(n: ReplicaNode): void {
+  const links = [...n.engine.peerReplicas()].map(([peer, replica]) => ({ peer, replica })).sort((a, b) => (a.peer < b.peer ? -1 : 1))
+  const key = JSON.stringify(links)
+  if (key === lastLinks) return
+  lastLinks = key
+  post({ type: 'links', links })
+}
+
 /** Posts catch-up progress when it changed since the last post. */
 let lastProgress = ''
 function reportProgress(n: ReplicaNode): void {
@@ -104,13 +122,18 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   const { replica } = await claimReplica(room, preferred, files)
   const store = await openOpfsStore(databaseFileName(room, replica))
   const log = await TodoLog.open(store)
+  const meta = await RoomMetaView.open(store)
+  roomMeta = meta
   node = new ReplicaNode({
     replica,
     room,
     log,
     logger,
     send: (peer, bytes) => post({ type: 'send', peer, bytes }),
-    onStored: () => scheduleSnapshot(log),
+    onStored: (events) => {
+      meta.stored(events)
+      scheduleSnapshot(log)
+    },
   })
   post({ type: 'opened', replica, snapshot: await snapshot(log) })
   for (const m of early.splice(0)) handle(m)
@@ -121,7 +144,8 @@ function handle(m: ToWorker): void {
     if (node) return logger.warn('open received twice; ignored')
     open(m.room, m.preferredReplica).catch((err: unknown) => {
       logger.warn('could not open the log', { err })
-      post({ type: 'fatal', message: `Could not open local storage: ${(err as Error).message ?? String(err)}` })
+      const full = isStorageFull(err, takeVfsError())
+      post({ type: 'fatal', message: `Could not open local storage: ${(err as Error).message ?? String(err)}`, full })
     })
     return
   }
@@ -132,12 +156,12 @@ function handle(m: ToWorker): void {
   const n = node
   switch (m.type) {
     case 'act':
-      n.act(m.todo, m.eventType, m.value, m.time).then(
-        () => post({ type: 'act-done', requestId: m.requestId, error: null }),
+      n.actMany(m.actions.map((a) => ({ todo: a.todo, type: a.eventType, value: a.value, time: m.time }))).then(
+        () => post({ type: 'act-done', requestId: m.requestId, error: null, full: false }),
         (err: unknown) => {
           const message = (err as Error).message ?? String(err)
           logger.warn('storing a local event failed', { err })
-          post({ type: 'act-done', requestId: m.requestId, error: message })
+          post({ type: 'act-done', requestId: m.requestId, error: message, full: isStorageFull(err, takeVfsError()) })
         },
       )
       break
@@ -169,10 +193,13 @@ function handle(m: ToWorker): void {
       void n.connect(m.peer as PeerId)
       break
     case 'link-frame':
-      void n.receive(m.peer as PeerId, m.bytes).then(() => reportProgress(n))
+      void n.receive(m.peer as PeerId, m.bytes).then(() => {
+        reportProgress(n)
+        reportLinks(n)
+      })
       break
     case 'link-close':
-      void n.disconnect(m.peer as PeerId)
+      void n.disconnect(m.peer as PeerId).then(() => reportLinks(n))
       break
   }
 }

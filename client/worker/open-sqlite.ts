@@ -1,5 +1,6 @@
 /**
- * Opening, listing and deleting replica databases on OPFS, inside a dedicated worker.
+ * Opening and deleting replica databases on OPFS, inside a dedicated worker. (Listing them,
+ * and removing files no worker has open, is in opfs-directory.ts, which the UI thread uses.)
  *
  *   openOpfsStore('peerlog-<room>-<replica>.db')
  *     └─ OPFS root/peerlog/peerlog-<room>-<replica>.db  (+ "-journal", "-wal" siblings)
@@ -17,14 +18,12 @@ import * as SQLite from '@journeyapps/wa-sqlite'
 import { OPFSCoopSyncVFS } from '@journeyapps/wa-sqlite/src/examples/OPFSCoopSyncVFS.js'
 import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url'
 import { SqliteEventStore } from './sqlite-event-store.ts'
+import { OPFS_DATABASE_DIRECTORY, SIDE_FILE_SUFFIXES, databaseFiles, removeDatabaseFiles } from './opfs-directory.ts'
 
-/** The OPFS directory (under the origin's root) that holds every replica database. */
-export const OPFS_DATABASE_DIRECTORY = 'peerlog'
+export { OPFS_DATABASE_DIRECTORY, listOpfsDatabases } from './opfs-directory.ts'
 
 const VFS_NAME = 'peerlog-opfs'
 const MAX_PATHNAME = 512
-/** Files SQLite keeps next to a database; OPFSCoopSyncVFS creates them on open. */
-const SIDE_FILE_SUFFIXES = ['-journal', '-wal']
 
 interface OpfsSqlite {
   sqlite3: SQLiteAPI
@@ -32,6 +31,18 @@ interface OpfsSqlite {
 }
 
 let loading: Promise<OpfsSqlite> | undefined
+/** The VFS once created: its `lastError` explains the I/O errors it reports (storage-error.ts). */
+let openedVfs: OPFSCoopSyncVFS | undefined
+
+/**
+ * The exception behind the VFS's latest failure, if any, and forgets it: the VFS keeps
+ * it until the next failure, and a stale one must not explain a later, unrelated error.
+ */
+export function takeVfsError(): unknown {
+  const err = openedVfs?.lastError ?? null
+  if (openedVfs) openedVfs.lastError = null
+  return err
+}
 
 /** The wa-sqlite API with the OPFS VFS registered; created once per worker. */
 function opfsSqlite(): Promise<OpfsSqlite> {
@@ -45,6 +56,7 @@ function opfsSqlite(): Promise<OpfsSqlite> {
     // only as "disk I/O error". Read by vfs_register, so set before it.
     vfs.mxPathname = MAX_PATHNAME
     sqlite3.vfs_register(vfs, false)
+    openedVfs = vfs
     return { sqlite3, vfs }
   })().catch((err: unknown) => {
     loading = undefined // let a later call try again (e.g. after a transient OPFS error)
@@ -73,17 +85,6 @@ export async function openOpfsStore(fileName: string): Promise<SqliteEventStore>
   }
 }
 
-/** Names of the database files stored on OPFS, sorted. */
-export async function listOpfsDatabases(): Promise<string[]> {
-  const dir = await databaseDirectory()
-  if (!dir) return []
-  const names: string[] = []
-  for await (const [name, handle] of entriesOf(dir)) {
-    if (handle.kind === 'file' && !SIDE_FILE_SUFFIXES.some((s) => name.endsWith(s))) names.push(name)
-  }
-  return names.sort()
-}
-
 /**
  * Deletes the database `fileName` and its side files. Its store must be closed first (in
  * this worker: otherwise this rejects; in another: OPFS refuses with
@@ -91,7 +92,7 @@ export async function listOpfsDatabases(): Promise<string[]> {
  */
 export async function deleteOpfsDatabase(fileName: string): Promise<void> {
   const path = databasePath(fileName)
-  const files = [fileName, ...SIDE_FILE_SUFFIXES.map((s) => fileName + s)]
+  const files = databaseFiles(fileName)
   if (loading) {
     // The VFS remembers every file it opened, with a handle that deletion makes stale;
     // reopening the same name later must start from a fresh record.
@@ -104,15 +105,7 @@ export async function deleteOpfsDatabase(fileName: string): Promise<void> {
       vfs.accessiblePaths.delete(p)
     }
   }
-  const dir = await databaseDirectory()
-  if (!dir) return
-  for (const name of files) {
-    try {
-      await dir.removeEntry(name)
-    } catch (err) {
-      if (!(err instanceof DOMException && err.name === 'NotFoundError')) throw err
-    }
-  }
+  await removeDatabaseFiles(fileName)
 }
 
 /**
@@ -126,20 +119,4 @@ function databasePath(fileName: string): string {
     throw new Error(`not a database file name: ${JSON.stringify(fileName)}`)
   }
   return `/${OPFS_DATABASE_DIRECTORY}/${fileName}`
-}
-
-/** The database directory, or null before the first database was created. */
-async function databaseDirectory(): Promise<FileSystemDirectoryHandle | null> {
-  const root = await navigator.storage.getDirectory()
-  try {
-    return await root.getDirectoryHandle(OPFS_DATABASE_DIRECTORY)
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'NotFoundError') return null
-    throw err
-  }
-}
-
-/** Directory entries; the project's TS lib list lacks DOM.AsyncIterable, which types this. */
-function entriesOf(dir: FileSystemDirectoryHandle): AsyncIterable<[string, FileSystemHandle]> {
-  return (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()
 }

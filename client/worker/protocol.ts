@@ -5,9 +5,11 @@
  *   UI thread                                   log worker (owns wa-sqlite on OPFS)
  *   open(room, preferredReplica)  ───────────▶  claims a replica, opens its database
  *                                 ◀───────────  opened(replica) + state
- *   act(todo, type, value)        ───────────▶  author event, store, push to peers
+ *   act(actions)                  ───────────▶  author events (one transaction), store, push to peers
+ *                                 ◀───────────  act-done(error, full)
  *   link-open / link-frame / link-close ─────▶  SyncEngine input
  *                                 ◀───────────  send(peer, bytes)   (to the data channel)
+ *                                 ◀───────────  links (link → replica, as each hello names it)
  *                                 ◀───────────  state (after every change)
  */
 import type { ReplicaId, RoomId, TodoId } from '../../shared/ids.ts'
@@ -31,6 +33,10 @@ export interface TodoView {
 
 export interface LogSnapshot {
   todos: TodoView[]
+  /** The room's name from the log ('' if never named); see shared/room-meta.ts. */
+  roomName: string
+  /** Display names the replicas gave themselves in the log, by replica id. */
+  peerNames: Record<string, string>
   eventCount: number
   heads: string[]
   interpretation: InterpretationName
@@ -38,9 +44,17 @@ export interface LogSnapshot {
   stateHash: string
 }
 
+/** One user action in an `act` message. */
+export interface ActAction {
+  todo: TodoId
+  eventType: string
+  value: EventValue
+}
+
 export type ToWorker =
   | { type: 'open'; room: RoomId; preferredReplica: ReplicaId | null }
-  | { type: 'act'; requestId: number; todo: TodoId; eventType: string; value: EventValue; time: number }
+  /** Author these actions as a chain of events stored in one transaction: all or none. */
+  | { type: 'act'; requestId: number; actions: ActAction[]; time: number }
   | { type: 'interpret'; name: InterpretationName }
   /** Test and benchmark hook: author `count` events (count/4 todos) in a few transactions. */
   | { type: 'generate'; count: number }
@@ -56,7 +70,10 @@ export type FromWorker =
   | { type: 'opened'; replica: ReplicaId; snapshot: LogSnapshot }
   | { type: 'state'; snapshot: LogSnapshot }
   | { type: 'send'; peer: string; bytes: Uint8Array }
-  | { type: 'act-done'; requestId: number; error: string | null }
+  /** `full`: storing failed because storage is full (see storage-error.ts). */
+  | { type: 'act-done'; requestId: number; error: string | null; full: boolean }
+  /** The replica behind each link whose hello was accepted ("webrtc:…" → replica). */
+  | { type: 'links'; links: Array<{ peer: string; replica: ReplicaId }> }
   | { type: 'history'; requestId: number; entries: HistoryEntry[] }
   /** DAG window in (lamport, id) order, plus the current heads and the total event count. */
   | { type: 'dag'; requestId: number; events: TodoEvent[]; heads: string[]; total: number }
@@ -64,10 +81,10 @@ export type FromWorker =
   | { type: 'query-failed'; requestId: number; error: string }
   /** Catch-up progress: events received of those announced (expected 0: none under way). */
   | { type: 'progress'; received: number; expected: number }
-  | { type: 'fatal'; message: string }
+  | { type: 'fatal'; message: string; full: boolean }
 
 const TO_WORKER = new Set(['open', 'act', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close'])
-const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'history', 'dag', 'query-failed', 'progress', 'fatal'])
+const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */
 export const isToWorker = (m: unknown): m is ToWorker =>

@@ -10,10 +10,19 @@
  *   3. otherwise it starts a new replica.
  * Reopening a room after the browser closed therefore finds its todos offline, and
  * storage holds at most as many replicas as tabs were ever open at the same time.
+ * Leaving a room (the rooms menu) deletes a replica only while holding its lock
+ * (withFreeReplica), so a database an open tab uses is never deleted under it.
  */
-import { type ReplicaId, type RoomId, isReplicaId, newReplicaId } from '../../shared/ids.ts'
+import { type ReplicaId, type RoomId, isReplicaId, isRoomId, newReplicaId } from '../../shared/ids.ts'
 
 export const databaseFileName = (room: RoomId, replica: ReplicaId): string => `peerlog-${room}-${replica}.db`
+
+/** The room and replica a database file name stands for; null for any other name. */
+export function parseDatabaseFileName(name: string): { room: RoomId; replica: ReplicaId } | null {
+  const m = /^peerlog-([0-9a-f]+)-([0-9a-f]+)\.db$/.exec(name)
+  if (!m || !isRoomId(m[1]) || !isReplicaId(m[2])) return null
+  return { room: m[1], replica: m[2] }
+}
 
 /** Replica ids of `room` among stored database file names. */
 export function replicasInFiles(room: RoomId, files: readonly string[]): ReplicaId[] {
@@ -49,6 +58,26 @@ export function holdLock(name: string, waitMs: number): Promise<boolean> {
 export const PREFERRED_WAIT_MS = 20_000
 
 const lockName = (room: RoomId, replica: ReplicaId) => `peerlog-replica-${room}-${replica}`
+
+/**
+ * Runs `fn` while holding the replica's lock, so no tab opens the replica meanwhile.
+ * Waits up to `waitMs` for a tab holding it to let go (0: only if free now); resolves
+ * false, without running `fn`, if it is still held. The lock is released after `fn`.
+ */
+export async function withFreeReplica(room: RoomId, replica: ReplicaId, waitMs: number, fn: () => Promise<void>): Promise<boolean> {
+  const options: LockOptions =
+    waitMs > 0 ? { mode: 'exclusive', signal: AbortSignal.timeout(waitMs) } : { mode: 'exclusive', ifAvailable: true }
+  try {
+    return await navigator.locks.request(lockName(room, replica), options, async (lock) => {
+      if (!lock) return false
+      await fn()
+      return true
+    })
+  } catch (err) {
+    if (err instanceof DOMException && (err.name === 'AbortError' || err.name === 'TimeoutError')) return false
+    throw err
+  }
+}
 
 /** Claims a replica of `room` for this tab; see the module comment for the rules. */
 export async function claimReplica(

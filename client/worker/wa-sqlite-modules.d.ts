@@ -28,6 +28,8 @@ declare module '@journeyapps/wa-sqlite/src/examples/OPFSCoopSyncVFS.js' {
     persistentFiles: Map<string, OPFSCoopSyncPersistentFile>
     /** Paths SQLite may see as existing (xAccess answers from this set). */
     accessiblePaths: Set<string>
+    /** The exception behind the last error code it returned to SQLite (never cleared by it). */
+    lastError: unknown
   }
 
   /** The VFS's record of one OPFS file (an internal class, not exported by the package). */

@@ -101,6 +101,13 @@ export class SyncEngine {
     return [...this.#peers].filter(([, s]) => s.replica !== null && !s.refused).map(([p]) => p)
   }
 
+  /** The replica behind each peer whose hello was accepted (for the UI's peer list). */
+  peerReplicas(): Map<PeerId, ReplicaId> {
+    const out = new Map<PeerId, ReplicaId>()
+    for (const [peer, s] of this.#peers) if (s.replica !== null && !s.refused) out.set(peer, s.replica)
+    return out
+  }
+
   /** Catch-up progress over peers whose announced catch-up has not fully arrived yet. */
   progress(): SyncProgress {
     let received = 0

@@ -32,9 +32,10 @@ let room: ReturnType<typeof useRoomStore>
 beforeEach(async () => {
   setActivePinia(createPinia())
   room = useRoomStore()
-  for (const action of ['addTodo', 'toggle', 'remove', 'rename', 'setList', 'setAllCompleted', 'clearCompleted'] as const) {
+  for (const action of ['toggle', 'remove', 'rename', 'setList', 'setAllCompleted', 'clearCompleted'] as const) {
     vi.spyOn(room, action).mockResolvedValue(undefined)
   }
+  vi.spyOn(room, 'addTodo').mockResolvedValue(true) // stored
   room.replica = 'r1' as ReplicaId
   router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/r/:room', component: { render: () => null } }] })
   await router.push(ROOM)

@@ -83,3 +83,44 @@ export async function forkedPair(
     },
   }
 }
+/** Names the room from its header (Rename, type, Enter) and waits until the header shows it. */
+export async function renameRoom(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Rename room' }).click()
+  await page.getByRole('textbox', { name: 'Room name' }).fill(name)
+  await page.getByRole('textbox', { name: 'Room name' }).press('Enter')
+  await expect(page.getByTestId('room-name')).toHaveText(name)
+}
+
+/** Sets the user's own name (saved in this browser, written into the room's log). */
+export async function setOwnName(page: Page, name: string): Promise<void> {
+  const field = page.getByRole('textbox', { name: 'Your name' })
+  await expect(page.getByTestId('replica-id')).toHaveText(/^[0-9a-f]{32}$/) // the replica is open
+  await field.fill(name)
+  await field.press('Enter')
+}
+
+/** The room's full link as the share control shows it. */
+export async function roomLink(page: Page): Promise<string> {
+  const field = page.getByTestId('room-link')
+  await expect(field).toHaveValue(/\/r\/[0-9a-f]{32}#[0-9a-f]{32}$/)
+  return field.inputValue()
+}
+
+/** Database files of `room` in this browser's OPFS (the log worker's peerlog/ directory). */
+export function storedFilesOf(page: Page, room: string): Promise<string[]> {
+  return page.evaluate(async (r) => {
+    const root = await navigator.storage.getDirectory()
+    let dir: FileSystemDirectoryHandle
+    try {
+      dir = await root.getDirectoryHandle('peerlog')
+    } catch {
+      return [] // no database was ever created
+    }
+    const names: string[] = []
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (name.includes(r)) names.push(name)
+    return names.sort()
+  }, room)
+}
+
+/** The room id in a page's URL. */
+export const roomIdOf = (page: Page): string => /\/r\/([0-9a-f]{32})/.exec(page.url())![1]!

@@ -36,6 +36,9 @@ test('three browsers converge through B when the A–C link is forbidden', async
   await expect(titles(b)).toHaveText(['from a', 'from c'])
   // A lists C as reachable, but only through other peers; B reaches both directly.
   await expect(a.getByTestId('peer')).toHaveText([/bbbb.*via WebRTC/, /cccc.*relayed/])
+  // …and names it: presence frames carry the replica, whose name is in the log.
+  const cReplica = (await c.getByTestId('replica-id').textContent())!
+  await expect(a.locator('[data-testid="peer"][data-via="relayed"]')).toHaveAttribute('data-replica', cReplica)
   await expect(a.locator('[data-testid="peer"][data-via="relayed"]')).toHaveText(/cccc/)
   await expect(b.locator('[data-testid="peer"][data-via="relayed"]')).toHaveCount(0)
 })

@@ -1,11 +1,12 @@
 /**
  * Accessibility and phone width: every control labelled and reachable by keyboard with
  * a visible focus ring; a 375 px wide screen without sideways scrolling. Saves the
- * main-screen screenshots (test-results/screenshots/) to look at.
+ * main-screen screenshots (test-results/screenshots/) to look at: a named room, a named
+ * user and (at desktop width) a named peer in the people list.
  */
 import { mkdirSync } from 'node:fs'
 import { type Page, expect, test } from '@playwright/test'
-import { addTodos, item, openFreshRoom } from './helpers.ts'
+import { addTodos, expectPeers, item, openFreshRoom, renameRoom, setOwnName } from './helpers.ts'
 
 const SHOTS = 'test-results/screenshots'
 
@@ -19,9 +20,14 @@ async function fillMainScreen(page: Page): Promise<void> {
     await page.getByRole('combobox', { name: 'List' }).press('Enter')
     await expect(item(page, title).getByTestId('todo-list-tag')).toHaveText(list)
   }
+  await renameRoom(page, 'Home & work')
+  await setOwnName(page, 'Alice')
   await expect(page.getByTestId('signaling-status')).toHaveText('online')
   await page.getByPlaceholder('What needs to be done?').focus()
 }
+
+/** The status line (the share control and the rooms menu have live regions of their own). */
+const statusLine = (page: Page) => page.getByRole('status').filter({ hasText: 'Server:' })
 
 const focusRing = (page: Page) =>
   page.evaluate(() => {
@@ -70,10 +76,17 @@ test('every control is reached by Tab, named, and shows its focus', async ({ pag
   await expect(page.getByRole('link', { name: 'Active' })).toHaveClass('selected')
 })
 
-test('main screen screenshot', async ({ page }) => {
+test('main screen screenshot', async ({ page, browser }) => {
   await page.setViewportSize({ width: 1024, height: 720 })
   await fillMainScreen(page)
-  await expect(page.getByRole('status')).toBeVisible()
+  // A second browser in the room, named, so the people list shows a peer.
+  const bob = await (await browser.newContext()).newPage()
+  await bob.goto(page.url())
+  await setOwnName(bob, 'Bob')
+  await expectPeers(page, 1)
+  await expect(page.getByTestId('peer-name')).toHaveText(['Bob'])
+  await page.getByPlaceholder('What needs to be done?').focus()
+  await expect(statusLine(page)).toBeVisible()
   mkdirSync(SHOTS, { recursive: true })
   await page.screenshot({ path: `${SHOTS}/main.png`, fullPage: true })
 })
@@ -90,7 +103,9 @@ test.describe('at phone width', () => {
     await expect(row.getByRole('button', { name: 'Add to a list' })).toBeVisible()
     for (const name of ['All', 'Active', 'Completed']) await expect(page.getByRole('link', { name })).toBeInViewport()
     await expect(page.getByRole('button', { name: 'Clear completed' })).toBeInViewport()
-    await expect(page.getByRole('status')).toBeVisible()
+    await expect(statusLine(page)).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Rooms' })).toBeInViewport()
+    await expect(page.getByTestId('copy-link')).toBeVisible()
     mkdirSync(SHOTS, { recursive: true })
     await page.screenshot({ path: `${SHOTS}/main-phone.png`, fullPage: true })
 

@@ -12,6 +12,7 @@ import {
   type EventBody,
   MAX_CONTENT_LENGTH,
   MAX_LIST_LENGTH,
+  MAX_NAME_LENGTH,
   MAX_PARENTS,
   MAX_TYPE_LENGTH,
   MAX_UNKNOWN_VALUE_LENGTH,
@@ -136,6 +137,14 @@ describe('validateEventShape', () => {
       expect(shape({ type: 'complete', value: false })).toBe('ok')
       expect(shape({ type: 'complete', value: 'true' })).toBe('complete takes true or false')
       expect(shape({ type: 'complete', value: null })).toBe('complete takes true or false')
+    })
+
+    it.each(['set_room_name', 'set_peer_name'])(`%s takes a string of at most ${MAX_NAME_LENGTH} characters`, (type) => {
+      const reason = `${type} takes a string of at most ${MAX_NAME_LENGTH} characters`
+      expect(shape({ type, value: 'x'.repeat(MAX_NAME_LENGTH) })).toBe('ok')
+      expect(shape({ type, value: '' })).toBe('ok')
+      expect(shape({ type, value: 'x'.repeat(MAX_NAME_LENGTH + 1) })).toBe(reason)
+      expect(shape({ type, value: null })).toBe(reason)
     })
   })
 

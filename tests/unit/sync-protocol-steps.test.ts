@@ -118,6 +118,7 @@ describe('handshake', () => {
     expect(sent(effects, p)[0]).toEqual({ type: 'catch-up', total: 2 })
     expect(sentEvents(effects, p)).toEqual([e2first.id, e2second.id])
     expect(r.engine.readyPeers()).toEqual([p])
+    expect(r.engine.peerReplicas()).toEqual(new Map([[p, replica(20)]])) // what the UI's peer list names
   })
 
   it('sends a peer that holds nothing the whole log, roots first', async () => {
@@ -153,6 +154,7 @@ describe('handshake', () => {
     expect(sent(effects, p)).toEqual([{ type: 'refuse', reason: 'duplicate replica' }])
     expect(r.warnings).toEqual([expect.stringMatching(/claims our own replica id/)])
     expect(r.engine.readyPeers()).toEqual([])
+    expect(r.engine.peerReplicas().size).toBe(0)
     expect(await r.engine.receive(p, eventsFrame(e2a))).toEqual([])
     expect(await r.engine.receive(p, wantFrame(e1.id))).toEqual([])
     expect(r.engine.localEvents([e2b])).toEqual([])
