@@ -43,7 +43,7 @@ export const useRoomStore = defineStore('room', () => {
           todos.value = s.todos
           eventCount.value = s.eventCount
           interpretation.value = s.interpretation
-          stateHash.value = s.stateHash
+          stateHash.value = s.stateHash ?? '' // null: still being computed, in the next snapshot
         },
         progress: (received, expected) => (progress.value = { received, expected }),
         replica: (id) => (replica.value = id),

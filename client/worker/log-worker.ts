@@ -15,7 +15,8 @@ import { ReplicaNode } from '../../shared/sync/replica-node.ts'
 import type { PeerId } from '../../shared/sync/sync-engine.ts'
 import { listOpfsDatabases, openOpfsStore } from './open-sqlite.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
-import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
+import { type FromWorker, type ToWorker, isToWorker } from './protocol.ts'
+import { logSnapshot } from './snapshot.ts'
 
 const logger = consoleLogger('log-worker')
 let node: ReplicaNode | null = null
@@ -35,23 +36,6 @@ function post(message: FromWorker): void {
   }
 }
 
-async function snapshot(log: TodoLog): Promise<LogSnapshot> {
-  return {
-    todos: log.visible().map((t) => ({
-      id: t.id,
-      content: t.content,
-      list: t.list,
-      completed: t.completed,
-      churn: t.churn,
-      clocks: t.clocks,
-    })),
-    eventCount: await log.store.count(),
-    heads: await log.store.heads(),
-    interpretation: log.interpretation,
-    stateHash: log.stateHash(),
-  }
-}
-
 /** Coalesces snapshot posts: many events stored in a burst cause one snapshot. */
 let snapshotQueued = false
 function scheduleSnapshot(log: TodoLog): void {
@@ -59,7 +43,7 @@ function scheduleSnapshot(log: TodoLog): void {
   snapshotQueued = true
   setTimeout(() => {
     snapshotQueued = false
-    snapshot(log).then(
+    logSnapshot(log, true).then(
       (s) => post({ type: 'state', snapshot: s }),
       (err: unknown) => logger.warn('snapshot failed', { err }),
     )
@@ -112,7 +96,9 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
     send: (peer, bytes) => post({ type: 'send', peer, bytes }),
     onStored: () => scheduleSnapshot(log),
   })
-  post({ type: 'opened', replica, snapshot: await snapshot(log) })
+  // The list first; the state hash follows in the next snapshot (see snapshot.ts).
+  post({ type: 'opened', replica, snapshot: await logSnapshot(log, false) })
+  scheduleSnapshot(log)
   for (const m of early.splice(0)) handle(m)
 }
 
