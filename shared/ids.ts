@@ -10,7 +10,7 @@
  *   TodoId    16 bytes  random, minted by the author of the todo's `create` event.
  *   RoomId    16 bytes  random, names a shared log; travels in the room link's path.
  */
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
+import { bytesToHex, hexToBytes, isLowerHex } from './hex.ts'
 
 export type EventId = string & { readonly __brand: 'EventId' }
 export type ReplicaId = string & { readonly __brand: 'ReplicaId' }
@@ -22,11 +22,9 @@ export const REPLICA_ID_BYTES = 16
 export const TODO_ID_BYTES = 16
 export const ROOM_ID_BYTES = 16
 
-const HEX = /^[0-9a-f]*$/
-
 /** True when `s` is lowercase hex encoding exactly `bytes` bytes. */
 export function isHexId(s: unknown, bytes: number): s is string {
-  return typeof s === 'string' && s.length === bytes * 2 && HEX.test(s)
+  return isLowerHex(s, bytes * 2)
 }
 
 export const isEventId = (s: unknown): s is EventId => isHexId(s, EVENT_ID_BYTES)

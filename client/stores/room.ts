@@ -81,7 +81,7 @@ export const useRoomStore = defineStore('room', () => {
           todos.value = s.todos
           eventCount.value = s.eventCount
           interpretation.value = s.interpretation
-          stateHash.value = s.stateHash
+          stateHash.value = s.stateHash ?? '' // null: still being computed, in the next snapshot
           peerNames.value = s.peerNames
           if (s.roomName !== roomName.value) {
             roomName.value = s.roomName

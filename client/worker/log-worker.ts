@@ -19,7 +19,8 @@ import type { PeerId } from '../../shared/sync/sync-engine.ts'
 import { listOpfsDatabases, openOpfsStore, takeVfsError } from './open-sqlite.ts'
 import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
-import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
+import { type FromWorker, type ToWorker, isToWorker } from './protocol.ts'
+import { logSnapshot } from './snapshot.ts'
 
 const logger = consoleLogger('log-worker')
 let node: ReplicaNode | null = null
@@ -40,26 +41,6 @@ function post(message: FromWorker): void {
   }
 }
 
-async function snapshot(log: TodoLog): Promise<LogSnapshot> {
-  const meta = roomMeta?.meta
-  return {
-    roomName: meta?.name ?? '',
-    peerNames: Object.fromEntries(meta?.peerNames ?? []),
-    todos: log.visible().map((t) => ({
-      id: t.id,
-      content: t.content,
-      list: t.list,
-      completed: t.completed,
-      churn: t.churn,
-      clocks: t.clocks,
-    })),
-    eventCount: await log.store.count(),
-    heads: await log.store.heads(),
-    interpretation: log.interpretation,
-    stateHash: log.stateHash(),
-  }
-}
-
 /** Coalesces snapshot posts: many events stored in a burst cause one snapshot. */
 let snapshotQueued = false
 function scheduleSnapshot(log: TodoLog): void {
@@ -67,7 +48,7 @@ function scheduleSnapshot(log: TodoLog): void {
   snapshotQueued = true
   setTimeout(() => {
     snapshotQueued = false
-    snapshot(log).then(
+    logSnapshot(log, roomMeta?.meta, true).then(
       (s) => post({ type: 'state', snapshot: s }),
       (err: unknown) => logger.warn('snapshot failed', { err }),
     )
@@ -135,7 +116,9 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
       scheduleSnapshot(log)
     },
   })
-  post({ type: 'opened', replica, snapshot: await snapshot(log) })
+  // The list first; the state hash follows in the next snapshot (see snapshot.ts).
+  post({ type: 'opened', replica, snapshot: await logSnapshot(log, roomMeta?.meta, false) })
+  scheduleSnapshot(log)
   for (const m of early.splice(0)) handle(m)
 }
 

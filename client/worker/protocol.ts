@@ -40,8 +40,11 @@ export interface LogSnapshot {
   eventCount: number
   heads: string[]
   interpretation: InterpretationName
-  /** Equal on every peer with the same events and interpretation. */
-  stateHash: string
+  /**
+   * Equal on every peer with the same events and interpretation. Null in the first
+   * snapshot after opening, whose next snapshot carries it (worker/snapshot.ts).
+   */
+  stateHash: string | null
 }
 
 /** One user action in an `act` message. */

@@ -33,6 +33,9 @@
  *  4. `head` holds exactly the events no stored event names as a parent; `replica_clock`
  *     the highest lamport per author. Both are maintained by commit, never recomputed.
  *  5. `PRAGMA user_version` = number of migrations applied. Migrations only append.
+ *  6. `event.seq` runs 1..n without gaps: events are never deleted, SQLite gives a new
+ *     row max(rowid) + 1, and a rolled-back insert frees its rowid. So max(seq) is the
+ *     number of events (the store's count(), read without scanning).
  */
 
 /** Version 0 → 1: the initial schema. */

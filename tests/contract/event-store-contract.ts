@@ -372,11 +372,14 @@ export function runEventStoreContract(
         expect(await store.loadTodos()).toEqual([])
       })
 
-      it('a failed commit leaves the store usable', async () => {
-        const { e1, e2a } = diamond()
+      it('a failed commit leaves the store usable, and counting right', async () => {
+        const { e1, e2a, e2b, e3 } = diamond()
         await expect(store.commit([poisoned(e1)], [])).rejects.toThrow('poisoned event')
         await store.commit([e1, e2a], [])
         expect(await store.heads()).toEqual([e2a.id])
+        await expect(store.commit([e2b, poisoned(e3)], [])).rejects.toThrow('poisoned event')
+        await store.commit(sortEvents([e2a, e2b]), [])
+        expect(await store.count()).toBe(3)
       })
     })
 

@@ -3,7 +3,7 @@
  * (core-bench-worker.ts), and what the Chromium half of the core suite returns to Node.
  *
  *   page ── run ──────────▶ worker A: builds the 100k log on OPFS, measures, closes it
- *   page ── cold-start ───▶ worker B, C, … (fresh each: no wasm loaded yet): open → visible
+ *   page ── cold-start ───▶ worker B, C, … (fresh each: no wasm loaded yet): open → first snapshot
  *   page ── cleanup ──────▶ worker A: deletes the database files
  *   worker ── progress | done | failed ──▶ page
  */
@@ -20,21 +20,23 @@ export type FromBenchWorker =
   | { type: 'done'; result: unknown }
   | { type: 'failed'; message: string }
 
-/** One timed cold start: open the database → TodoLog.open (no replay) → visible todos. */
+/**
+ * One timed cold start, as the log worker opens a replica: open the database →
+ * TodoLog.open (no replay) → the first snapshot, which the UI renders.
+ */
 export interface ColdStart {
   /** openOpfsStore: wasm module and VFS on first use in a worker, open, schema check. */
   openMs: number
   /** TodoLog.open: meta + loadTodos. */
   logOpenMs: number
-  visibleMs: number
-  /** open → visible list: the headline number. */
+  /** logSnapshot without the state hash: visible todos, count(), heads(). */
+  firstSnapshotMs: number
+  /** open → first snapshot: the headline number (from fresh workers). */
   totalMs: number
-  /** What the app's first snapshot needs besides: count(), heads(), stateHash(). */
-  snapshotExtrasMs: number
-  countMs: number
-  headsMs: number
+  /** The state hash the worker's next snapshot adds (every todo digested once). */
   stateHashMs: number
   visibleTodos: number
+  eventCount: number
   todoStates: number
 }
 
@@ -46,9 +48,9 @@ export interface ChromiumCoreResult {
   events: number
   dbBytes: number
   journalBytes: number | null
-  /** Same worker that built the database, which it closed first. */
+  /** Same worker that built the database, which it closed first (wasm already loaded). */
   coldStarts: ColdStart[]
-  /** A new worker each time, so its first openOpfsStore also loads wasm-sqlite. */
+  /** A new worker each time, as a new tab gets: its openOpfsStore also loads wasm-sqlite. */
   freshWorkerColdStarts: ColdStart[]
   apply: ApplyResult
   rebuild: RebuildResult

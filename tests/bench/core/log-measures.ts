@@ -3,7 +3,7 @@
  * under Node (wa-sqlite in memory) and in the Chromium bench worker (wa-sqlite on OPFS).
  * Pure: no node:*, no DOM.
  *
- *   measureCodec    encodeEvent → decodeEvent (decode, validate, re-encode, SHA-256)
+ *   measureCodec    encodeEvent → decodeEvent (read, canonical check, validate, SHA-256)
  *   buildLog        store.commit in chunks with precomputed states (how base logs are made)
  *   measureIngest   TodoLog.ingest of a whole history into an empty log (catch-up speed)
  *   measureApply    ingest of one 100-event batch into a 1k log and a 100k log, interleaved
@@ -22,8 +22,13 @@ import { median, timed } from '../suite.ts'
 export const BUILD_CHUNK = 5000
 
 export interface CodecResult {
-  /** encodeEvent + decodeEvent (which validates, re-encodes and hashes), per pass. */
+  /** encodeEvent + decodeEvent (which checks canonical form, validates and hashes), per pass. */
   fullPathEventsPerS: number[]
+  /**
+   * The same passes timed by this process's CPU time, when a CPU clock was given (Node):
+   * what the code costs, apart from what other processes on a busy machine take.
+   */
+  fullPathCpuEventsPerS: number[]
   /** decodeEvent alone on pre-encoded bytes (a receiver's cost), per pass. */
   decodeEventsPerS: number[]
   /** sealEvent (encode + hash, an author's cost), per pass. */
@@ -32,20 +37,29 @@ export interface CodecResult {
 
 /**
  * Codec throughput over `events` (all distinct), `passes` times after a short warm-up;
- * `fullPathOnly` skips the decode-only and seal passes.
+ * `fullPathOnly` skips the decode-only and seal passes. `cpuClock` (ms of this process's
+ * CPU time) adds fullPathCpuEventsPerS.
  */
-export function measureCodec(events: readonly TodoEvent[], passes: number, fullPathOnly = false): CodecResult {
+export function measureCodec(
+  events: readonly TodoEvent[],
+  passes: number,
+  fullPathOnly = false,
+  cpuClock?: () => number,
+): CodecResult {
+  const result: CodecResult = { fullPathEventsPerS: [], fullPathCpuEventsPerS: [], decodeEventsPerS: [], sealEventsPerS: [] }
   const fullPass = (list: readonly TodoEvent[]) => {
+    const cpuStart = cpuClock?.() ?? 0
     const start = performance.now()
     for (const e of list) {
       const r = decodeEvent(encodeEvent(e))
       if (r.type !== 'ok' || r.event.id !== e.id) throw new Error(`codec round trip failed for ${e.id}`)
     }
-    return list.length / ((performance.now() - start) / 1000)
+    const ms = performance.now() - start
+    if (cpuClock && list.length === events.length) result.fullPathCpuEventsPerS.push(list.length / ((cpuClock() - cpuStart) / 1000))
+    return list.length / (ms / 1000)
   }
   fullPass(events.slice(0, 10_000)) // warm-up: let the JIT see the hot paths
   const encoded = fullPathOnly ? [] : events.map(encodeEvent)
-  const result: CodecResult = { fullPathEventsPerS: [], decodeEventsPerS: [], sealEventsPerS: [] }
   for (let pass = 0; pass < passes; pass++) {
     result.fullPathEventsPerS.push(fullPass(events))
     if (fullPathOnly) continue
