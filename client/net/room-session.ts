@@ -352,10 +352,23 @@ export class RoomSession {
    * Rejects with StorageFullError when storage is full, with an Error on other failures.
    */
   actMany(actions: ActAction[]): Promise<void> {
+    return this.#request((requestId) => ({ type: 'act', requestId, actions, time: Date.now() }))
+  }
+
+  /**
+   * One `eventType`/`value` event per todo whose `completed` is `whereCompleted`, as the
+   * worker's state stands when it gets there (not as this tab last saw it): "Mark all
+   * as complete" and "Clear completed". Rejects like actMany.
+   */
+  actEach(whereCompleted: boolean, eventType: 'complete' | 'delete', value: EventValue): Promise<void> {
+    return this.#request((requestId) => ({ type: 'act-each', requestId, whereCompleted, eventType, value, time: Date.now() }))
+  }
+
+  #request(message: (requestId: number) => ToWorker): Promise<void> {
     const requestId = this.#nextRequest++
     return new Promise<void>((resolve, reject) => {
       this.#pendingActs.set(requestId, { resolve, reject })
-      this.#post({ type: 'act', requestId, actions, time: Date.now() })
+      this.#post(message(requestId))
     })
   }
 

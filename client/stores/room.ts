@@ -148,10 +148,10 @@ export const useRoomStore = defineStore('room', () => {
    * Stores user actions as events, in one transaction (all or none). Resolves true once
    * stored; on failure raises `alert` and resolves false.
    */
-  async function actMany(actions: ActAction[]): Promise<boolean> {
+  async function actMany(actions: ActAction[] | ((s: RoomSession) => Promise<void>)): Promise<boolean> {
     if (!session) throw new Error('not in a room')
     try {
-      await session.actMany(actions)
+      await (typeof actions === 'function' ? actions(session) : session.actMany(actions))
       return true
     } catch (err) {
       alert.value =
@@ -237,16 +237,18 @@ export const useRoomStore = defineStore('room', () => {
     await act(id, 'add_to_list', text)
   }
 
-  /** Marks every todo complete or active: one `complete` event per todo that changes, in one transaction. */
+  /**
+   * Marks every todo complete or active: one `complete` event per todo that changes, in
+   * one transaction. The worker picks the todos at its turn (RoomSession.actEach), so a
+   * todo that arrived from a peer after the last snapshot is included.
+   */
   async function setAllCompleted(completed: boolean): Promise<void> {
-    const changing = todos.value.filter((t) => t.completed !== completed)
-    if (changing.length > 0) await actMany(changing.map((t) => ({ todo: t.id, eventType: 'complete', value: completed })))
+    await actMany((s) => s.actEach(!completed, 'complete', completed))
   }
 
-  /** Deletes every completed todo, in one transaction. */
+  /** Deletes every completed todo, in one transaction (todos chosen by the worker, as above). */
   async function clearCompleted(): Promise<void> {
-    const done = todos.value.filter((t) => t.completed)
-    if (done.length > 0) await actMany(done.map((t) => ({ todo: t.id, eventType: 'delete', value: null })))
+    await actMany((s) => s.actEach(true, 'delete', null))
   }
 
   return {

@@ -122,6 +122,18 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   for (const m of early.splice(0)) handle(m)
 }
 
+/** Answers an act or act-each request once its events are stored (or failed to be). */
+function answerAct(requestId: number, stored: Promise<unknown>): void {
+  stored.then(
+    () => post({ type: 'act-done', requestId, error: null, full: false }),
+    (err: unknown) => {
+      const message = (err as Error).message ?? String(err)
+      logger.warn('storing a local event failed', { err })
+      post({ type: 'act-done', requestId, error: message, full: isStorageFull(err, takeVfsError()) })
+    },
+  )
+}
+
 function handle(m: ToWorker): void {
   if (m.type === 'open') {
     if (node) return logger.warn('open received twice; ignored')
@@ -139,13 +151,17 @@ function handle(m: ToWorker): void {
   const n = node
   switch (m.type) {
     case 'act':
-      n.actMany(m.actions.map((a) => ({ todo: a.todo, type: a.eventType, value: a.value, time: m.time }))).then(
-        () => post({ type: 'act-done', requestId: m.requestId, error: null, full: false }),
-        (err: unknown) => {
-          const message = (err as Error).message ?? String(err)
-          logger.warn('storing a local event failed', { err })
-          post({ type: 'act-done', requestId: m.requestId, error: message, full: isStorageFull(err, takeVfsError()) })
-        },
+      answerAct(m.requestId, n.actMany(m.actions.map((a) => ({ todo: a.todo, type: a.eventType, value: a.value, time: m.time }))))
+      break
+    case 'act-each':
+      answerAct(
+        m.requestId,
+        n.actMany((log) =>
+          log
+            .visible()
+            .filter((t) => t.completed === m.whereCompleted)
+            .map((t) => ({ todo: t.id, type: m.eventType, value: m.value, time: m.time })),
+        ),
       )
       break
     case 'interpret':

@@ -6,6 +6,8 @@
  *   open(room, preferredReplica)  ───────────▶  claims a replica, opens its database
  *                                 ◀───────────  opened(replica) + state
  *   act(actions)                  ───────────▶  author events (one transaction), store, push to peers
+ *   act-each(where, event)        ───────────▶  the same, for every visible todo matching
+ *                                               `where` at its turn in the worker's queue
  *                                 ◀───────────  act-done(error, full)
  *   link-open / link-frame / link-close ─────▶  SyncEngine input
  *                                 ◀───────────  send(peer, bytes)   (to the data channel)
@@ -58,6 +60,12 @@ export type ToWorker =
   | { type: 'open'; room: RoomId; preferredReplica: ReplicaId | null }
   /** Author these actions as a chain of events stored in one transaction: all or none. */
   | { type: 'act'; requestId: number; actions: ActAction[]; time: number }
+  /**
+   * "Mark all" and "Clear completed": one event per visible todo whose `completed` is
+   * `whereCompleted`, chosen by the worker when its turn comes (replica-node.ts actMany),
+   * so remote events that landed after the UI's last snapshot are not missed.
+   */
+  | { type: 'act-each'; requestId: number; whereCompleted: boolean; eventType: 'complete' | 'delete'; value: EventValue; time: number }
   | { type: 'interpret'; name: InterpretationName }
   /** Test and benchmark hook: author `count` events (count/4 todos) in a few transactions. */
   | { type: 'generate'; count: number }
@@ -86,7 +94,7 @@ export type FromWorker =
   | { type: 'progress'; received: number; expected: number }
   | { type: 'fatal'; message: string; full: boolean }
 
-const TO_WORKER = new Set(['open', 'act', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close'])
+const TO_WORKER = new Set(['open', 'act', 'act-each', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close'])
 const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */

@@ -63,10 +63,18 @@ export class ReplicaNode {
     return event!
   }
 
-  /** Records several local actions in one transaction, then pushes them to peers. */
-  actMany(actions: readonly LocalAction[]): Promise<TodoEvent[]> {
+  /**
+   * Records several local actions in one transaction, then pushes them to peers.
+   * `actions` may be a function of the log, called at this input's turn in the queue:
+   * bulk actions ("clear completed", "mark all") must be computed from the state every
+   * earlier input produced, not from a snapshot the UI saw before remote events landed
+   * (else a todo completed remotely a moment earlier would survive "clear completed").
+   */
+  actMany(actions: readonly LocalAction[] | ((log: TodoLog) => LocalAction[])): Promise<TodoEvent[]> {
     const step = this.#queue.then(async () => {
-      const events = await this.#opts.log.authorMany(this.#opts.replica, actions)
+      const list = typeof actions === 'function' ? actions(this.#opts.log) : actions
+      if (list.length === 0) return []
+      const events = await this.#opts.log.authorMany(this.#opts.replica, list)
       this.#opts.onStored?.(events, 'local')
       await this.#apply(this.engine.localEvents(events))
       return events

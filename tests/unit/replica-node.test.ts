@@ -1,0 +1,75 @@
+/**
+ * ReplicaNode runs every input to completion, in arrival order. Bulk actions ("mark all",
+ * "clear completed") given as a function of the log are computed at their own turn, so
+ * they see events that a peer sent before the user clicked, even when the UI's snapshot
+ * did not show them yet.
+ */
+import { describe, expect, it } from 'vitest'
+import { MemoryEventStore } from '../../shared/memory-event-store.ts'
+import { TodoLog } from '../../shared/todo-log.ts'
+import { ReplicaNode } from '../../shared/sync/replica-node.ts'
+import type { PeerId } from '../../shared/sync/sync-engine.ts'
+import { newRoomId, newTodoId } from '../../shared/ids.ts'
+import { recordingLogger } from '../../shared/log.ts'
+import { replica } from '../helpers/fixtures.ts'
+
+interface Frame {
+  to: PeerId
+  bytes: Uint8Array
+}
+
+async function pair() {
+  const room = newRoomId()
+  const outbox: Record<string, Frame[]> = { a: [], b: [] }
+  const make = async (name: 'a' | 'b', n: number) =>
+    new ReplicaNode({
+      replica: replica(n),
+      room,
+      log: await TodoLog.open(new MemoryEventStore()),
+      logger: recordingLogger(),
+      send: (to, bytes) => outbox[name]!.push({ to, bytes }),
+    })
+  const nodes = { a: await make('a', 1), b: await make('b', 2) }
+  /** Hands `from`'s queued frames to the other node, without waiting for it to handle them. */
+  const deliver = (from: 'a' | 'b'): Promise<void>[] => {
+    const to = from === 'a' ? nodes.b : nodes.a
+    return outbox[from]!.splice(0).map((f) => to.receive(from as PeerId, f.bytes))
+  }
+  await nodes.a.connect('b' as PeerId)
+  await nodes.b.connect('a' as PeerId)
+  for (let i = 0; i < 4; i++) await Promise.all([...deliver('a'), ...deliver('b')])
+  return { ...nodes, deliver }
+}
+
+describe('ReplicaNode', () => {
+  it('computes a bulk action from the state left by every input queued before it', async () => {
+    const { a, b, deliver } = await pair()
+    const todo = newTodoId()
+    await b.actMany([
+      { todo, type: 'create', value: null, time: 1 },
+      { todo, type: 'set_content', value: 'done elsewhere', time: 2 },
+      { todo, type: 'complete', value: true, time: 3 },
+    ])
+    const arriving = deliver('b') // queued on a, not handled yet
+    // What a UI snapshot taken now would offer "Clear completed": nothing.
+    expect(a.log.visible().filter((t) => t.completed)).toEqual([])
+
+    const cleared = await a.actMany((log) =>
+      log
+        .visible()
+        .filter((t) => t.completed)
+        .map((t) => ({ todo: t.id, type: 'delete', value: null, time: 4 })),
+    )
+    await Promise.all(arriving)
+
+    expect(cleared.map((e) => [e.todo, e.type])).toEqual([[todo, 'delete']])
+    expect(a.log.visible()).toEqual([])
+  })
+
+  it('authors nothing when a bulk action finds no todo to act on', async () => {
+    const { a } = await pair()
+    const before = await a.log.store.count()
+    expect(await a.actMany(() => [])).toEqual([])
+    expect(await a.log.store.count()).toBe(before)
+  })
+})
