@@ -1,16 +1,27 @@
 /**
  * Peer-to-peer sync messages: versioned, binary (CBOR arrays), validated on receipt.
  *
- *   [PROTOCOL_VERSION, 'hello',  replica, room, [[author, lamport], ...], [head, ...]]
- *   [PROTOCOL_VERSION, 'catch-up', total]                 how many events the reply to a
- *                                                         hello holds (for progress bars)
- *   [PROTOCOL_VERSION, 'events', [encodedEvent, ...]]     parents before children
- *   [PROTOCOL_VERSION, 'want',   [eventId, ...]]
- *   [PROTOCOL_VERSION, 'refuse', reason]
+ *   [PROTOCOL_VERSION, TAG.hello,   replica, room, [[authorKey, lamport], ...], [head, ...]]
+ *   [PROTOCOL_VERSION, TAG.catchUp, total]              how many events the reply to a
+ *                                                       hello holds (for progress bars)
+ *   [PROTOCOL_VERSION, TAG.events,  [encodedEvent, ...]]   parents before children
+ *   [PROTOCOL_VERSION, TAG.want,    [eventId, ...]]
+ *   [PROTOCOL_VERSION, TAG.refuse,  reason]
  *
  * Ids are raw bytes on the wire; events travel in their canonical encoding, so the
  * receiver recomputes every id (event-codec.ts) instead of trusting one.
  * A frame that fails these guards is dropped and logged by the engine, never thrown.
+ *
+ * Version 2 (this one) spends fewer bytes on the handshake than version 1, which matters
+ * when peers differ by a few events (issue 4: ≤ 1 KB overhead at k = 100):
+ *  - tags are small integers (one CBOR byte) instead of words;
+ *  - clock entries name an author by an 8-byte key (the first 8 bytes of its 16-byte
+ *    replica id) instead of the whole id: 15 bytes an entry instead of 23. Replica ids
+ *    are random, so two authors share a key with odds of 2^-64 per pair; only a peer that
+ *    picks its id to collide can cause it. The engine handles keys that two of its own
+ *    authors share conservatively (sync-engine.ts, "Author keys"), and whatever a
+ *    collision still hides is fetched by the head check and `want` walk.
+ * A peer speaking version 1 is refused with a reason, not misread.
  */
 import { decode, encode } from 'cborg'
 import {
@@ -23,24 +34,32 @@ import {
   bytesToHex,
   hexToBytes,
 } from '../ids.ts'
-import type { VersionVector } from '../event-store.ts'
 
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
+/** Message tags on the wire. */
+export const TAG = { hello: 1, catchUp: 2, events: 3, want: 4, refuse: 5 } as const
 /** Frames stay under Chromium's 256 KiB data-channel message limit, with headroom. */
 export const MAX_FRAME_BYTES = 200 * 1024
 export const MAX_IDS_PER_WANT = 4096
+/** Bytes of a replica id that name its author in a clock (see the header). */
+export const AUTHOR_KEY_BYTES = 8
+/** An author key in hex: the first 16 hex digits of a replica id. */
+export type AuthorKey = string & { readonly __brand: 'AuthorKey' }
+export const authorKey = (author: ReplicaId): AuthorKey => author.slice(0, AUTHOR_KEY_BYTES * 2) as AuthorKey
+/** A version vector keyed by author key: the highest lamport held per author. */
+export type AuthorClock = Map<AuthorKey, number>
 /**
- * A hello must fit in one frame: 23 bytes per clock entry and 35 per head, so 8,000
- * entries plus MAX_HELLO_HEADS stay under MAX_FRAME_BYTES. A replica that has seen more
- * authors sends the entries with the highest lamports; the peer then sends it the events
- * of the omitted authors again, which costs bytes but never correctness.
+ * A hello must fit in one frame: at most 15 bytes per clock entry and 35 per head, so
+ * 8,000 entries plus MAX_HELLO_HEADS stay under MAX_FRAME_BYTES. A replica that has seen
+ * more authors sends the entries with the highest lamports; the peer then sends it the
+ * events of the omitted authors again, which costs bytes but never correctness.
  */
 export const MAX_CLOCK_ENTRIES = 8_000
 /** A hello names at most this many heads (a check, not the reconciliation itself). */
 export const MAX_HELLO_HEADS = 256
 
 export type SyncMessage =
-  | { type: 'hello'; replica: ReplicaId; room: RoomId; clock: VersionVector; heads: EventId[] }
+  | { type: 'hello'; replica: ReplicaId; room: RoomId; clock: AuthorClock; heads: EventId[] }
   | { type: 'catch-up'; total: number }
   | { type: 'events'; events: Uint8Array[] }
   | { type: 'want'; ids: EventId[] }
@@ -56,20 +75,20 @@ export function encodeMessage(m: SyncMessage): Uint8Array {
     case 'hello':
       return encode([
         PROTOCOL_VERSION,
-        'hello',
+        TAG.hello,
         hexToBytes(m.replica),
         hexToBytes(m.room),
         clockEntries(m.clock).map(([author, lamport]) => [hexToBytes(author), lamport]),
         m.heads.slice(0, MAX_HELLO_HEADS).map((h) => hexToBytes(h)),
       ])
     case 'catch-up':
-      return encode([PROTOCOL_VERSION, 'catch-up', m.total])
+      return encode([PROTOCOL_VERSION, TAG.catchUp, m.total])
     case 'events':
-      return encode([PROTOCOL_VERSION, 'events', m.events])
+      return encode([PROTOCOL_VERSION, TAG.events, m.events])
     case 'want':
-      return encode([PROTOCOL_VERSION, 'want', m.ids.map((id) => hexToBytes(id))])
+      return encode([PROTOCOL_VERSION, TAG.want, m.ids.map((id) => hexToBytes(id))])
     case 'refuse':
-      return encode([PROTOCOL_VERSION, 'refuse', m.reason])
+      return encode([PROTOCOL_VERSION, TAG.refuse, m.reason])
   }
 }
 
@@ -88,20 +107,22 @@ export function parseMessage(bytes: Uint8Array): ParsedMessage {
   const [version, tag] = raw as unknown[]
   if (version !== PROTOCOL_VERSION) return { type: 'version-mismatch', version }
   switch (tag) {
-    case 'hello': {
+    case TAG.hello: {
       const [, , replica, room, clock, heads] = raw as unknown[]
       if (raw.length !== 6 || !isBytes(replica, REPLICA_ID_BYTES) || !isBytes(room, ROOM_ID_BYTES)) {
         return { type: 'rejected', reason: 'malformed hello' }
       }
       if (!Array.isArray(clock) || clock.length > MAX_CLOCK_ENTRIES) return { type: 'rejected', reason: 'malformed clock' }
-      const vv: VersionVector = new Map()
+      const vv: AuthorClock = new Map()
       for (const entry of clock as unknown[]) {
         if (!Array.isArray(entry) || entry.length !== 2) return { type: 'rejected', reason: 'malformed clock entry' }
         const [author, lamport] = entry as unknown[]
-        if (!isBytes(author, REPLICA_ID_BYTES) || !Number.isSafeInteger(lamport) || (lamport as number) < 1) {
+        if (!isBytes(author, AUTHOR_KEY_BYTES) || !Number.isSafeInteger(lamport) || (lamport as number) < 1) {
           return { type: 'rejected', reason: 'malformed clock entry' }
         }
-        vv.set(bytesToHex(author) as ReplicaId, lamport as number)
+        const key = bytesToHex(author) as AuthorKey
+        // A repeated key (the sender's own authors collided): trust the lower lamport.
+        vv.set(key, Math.min(lamport as number, vv.get(key) ?? Infinity))
       }
       if (!Array.isArray(heads) || heads.length > MAX_HELLO_HEADS || !heads.every((h) => isBytes(h, EVENT_ID_BYTES))) {
         return { type: 'rejected', reason: 'malformed heads' }
@@ -117,28 +138,28 @@ export function parseMessage(bytes: Uint8Array): ParsedMessage {
         },
       }
     }
-    case 'catch-up': {
+    case TAG.catchUp: {
       const total = raw[2] as unknown
       if (raw.length !== 3 || !Number.isSafeInteger(total) || (total as number) < 0) {
         return { type: 'rejected', reason: 'malformed catch-up' }
       }
       return { type: 'ok', message: { type: 'catch-up', total: total as number } }
     }
-    case 'events': {
+    case TAG.events: {
       const list = raw[2] as unknown
       if (raw.length !== 3 || !Array.isArray(list) || !list.every((e) => isBytes(e))) {
         return { type: 'rejected', reason: 'malformed events' }
       }
       return { type: 'ok', message: { type: 'events', events: list as Uint8Array[] } }
     }
-    case 'want': {
+    case TAG.want: {
       const list = raw[2] as unknown
       if (raw.length !== 3 || !Array.isArray(list) || list.length > MAX_IDS_PER_WANT || !list.every((e) => isBytes(e, EVENT_ID_BYTES))) {
         return { type: 'rejected', reason: 'malformed want' }
       }
       return { type: 'ok', message: { type: 'want', ids: (list as Uint8Array[]).map((b) => bytesToHex(b) as EventId) } }
     }
-    case 'refuse': {
+    case TAG.refuse: {
       const reason = raw[2] as unknown
       if (raw.length !== 3 || typeof reason !== 'string') return { type: 'rejected', reason: 'malformed refuse' }
       return { type: 'ok', message: { type: 'refuse', reason: reason.slice(0, 500) } }
@@ -169,7 +190,7 @@ export function packEvents(encoded: readonly Uint8Array[]): Uint8Array[] {
 }
 
 /** At most MAX_CLOCK_ENTRIES entries of a clock, the most recent authors first. */
-function clockEntries(clock: VersionVector): Array<[ReplicaId, number]> {
+function clockEntries(clock: AuthorClock): Array<[AuthorKey, number]> {
   const entries = [...clock]
   if (entries.length <= MAX_CLOCK_ENTRIES) return entries
   return entries.sort((a, b) => b[1] - a[1]).slice(0, MAX_CLOCK_ENTRIES)

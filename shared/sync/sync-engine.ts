@@ -21,6 +21,13 @@
  * walking parents from there. So the clock makes the common case exact in one round
  * trip, and the head check keeps arbitrary divergence correct.
  *
+ * Author keys: hellos name authors by an 8-byte key (messages.ts). When two of our own
+ * authors share a key, a peer's entry for it cannot tell them apart, so for those authors
+ * we assume the peer holds nothing (it may get events it has: dropped as duplicates, never
+ * lost). A collision that we cannot see (the peer's author and ours differ, ours alone
+ * known here) can only be forced by a peer choosing its replica id; what it hides is
+ * still fetched by the head check and `want` (correct, at the cost of round trips).
+ *
  * Invariants:
  *  1. Effects of one input are applied, in order, before the next input is handled.
  *  2. `store` effects carry validated events in (lamport, id) order whose parents are
@@ -37,7 +44,17 @@ import { decodeEvent, encodeEvent } from '../event-codec.ts'
 import type { EventStore, VersionVector } from '../event-store.ts'
 import { compareEvents } from '../order.ts'
 import type { Logger } from '../log.ts'
-import { MAX_IDS_PER_WANT, PROTOCOL_VERSION, type SyncMessage, encodeMessage, packEvents, parseMessage } from './messages.ts'
+import {
+  type AuthorClock,
+  type AuthorKey,
+  MAX_IDS_PER_WANT,
+  PROTOCOL_VERSION,
+  type SyncMessage,
+  authorKey,
+  encodeMessage,
+  packEvents,
+  parseMessage,
+} from './messages.ts'
 
 /** A transport-level peer (one link); not the same thing as the peer's replica id. */
 export type PeerId = string & { readonly __brand: 'PeerId' }
@@ -65,7 +82,7 @@ interface PeerState {
    * held before the link needs filtering, and a forked author chain (two events with one
    * author and lamport) must not hide the second fork from it.
    */
-  known: VersionVector
+  known: AuthorClock
   refused: boolean
   /** Catch-up progress: events announced by the peer's catch-up message, and received since. */
   expected: number
@@ -129,7 +146,7 @@ export class SyncEngine {
   /** A link opened: greet the peer with our clock. */
   async peerConnected(peer: PeerId): Promise<SyncEffect[]> {
     this.#peers.set(peer, { replica: null, known: new Map(), refused: false, expected: 0, received: 0, heads: [] })
-    const clock = await this.#opts.store.clock()
+    const clock = keyedClock(await this.#opts.store.clock())
     const heads = await this.#opts.store.heads()
     return [this.#send(peer, { type: 'hello', replica: this.#opts.replica, room: this.#opts.room, clock, heads })]
   }
@@ -209,9 +226,10 @@ export class SyncEngine {
       return [this.#send(peer, { type: 'refuse', reason: 'duplicate replica' })]
     }
     state.replica = m.replica
-    state.known = new Map(m.clock)
+    const { known, clock } = peerClock(m.clock, await this.#opts.store.clock())
+    state.known = known
     state.heads = m.heads
-    const missing = await this.#opts.store.eventsAfter(m.clock)
+    const missing = await this.#opts.store.eventsAfter(clock)
     return [this.#send(peer, { type: 'catch-up', total: missing.length }), ...this.#sendEvents(peer, state, missing)]
   }
 
@@ -356,11 +374,46 @@ export class SyncEngine {
 
   /** Sends events the peer is not known to hold (all of them when `force`, for wants). */
   #sendEvents(peer: PeerId, state: PeerState, events: readonly TodoEvent[], force = false): SyncEffect[] {
-    const out = force ? [...events] : events.filter((e) => e.lamport > (state.known.get(e.author) ?? 0))
+    const out = force ? [...events] : events.filter((e) => e.lamport > (state.known.get(authorKey(e.author)) ?? 0))
     return packEvents(out.map(encodeEvent)).map((bytes) => ({ type: 'send', peer, bytes }) as const)
   }
 
   #send(peer: PeerId, m: SyncMessage): SyncEffect {
     return { type: 'send', peer, bytes: encodeMessage(m) }
   }
+}
+
+/** Our clock keyed for a hello; two authors sharing a key send the lower lamport. */
+function keyedClock(clock: VersionVector): AuthorClock {
+  const keyed: AuthorClock = new Map()
+  for (const [author, lamport] of clock) {
+    const key = authorKey(author)
+    keyed.set(key, Math.min(lamport, keyed.get(key) ?? Infinity))
+  }
+  return keyed
+}
+
+/**
+ * A peer's hello clock read against our authors: `clock` for eventsAfter (per full
+ * author id), `known` for filtering later sends. Keys that two of our authors share are
+ * left out of both: we cannot tell which author the peer meant (see "Author keys").
+ */
+function peerClock(theirs: AuthorClock, ours: VersionVector): { known: AuthorClock; clock: VersionVector } {
+  const authorsByKey = new Map<AuthorKey, number>()
+  for (const author of ours.keys()) {
+    const key = authorKey(author)
+    authorsByKey.set(key, (authorsByKey.get(key) ?? 0) + 1)
+  }
+  const known = new Map(theirs)
+  const clock: VersionVector = new Map()
+  for (const author of ours.keys()) {
+    const key = authorKey(author)
+    if ((authorsByKey.get(key) ?? 0) > 1) {
+      known.delete(key)
+      continue
+    }
+    const lamport = theirs.get(key)
+    if (lamport !== undefined) clock.set(author, lamport)
+  }
+  return { known, clock }
 }

@@ -3,7 +3,11 @@ import type { EventId, ReplicaId, TodoId } from '../../shared/ids.ts'
 import type { EventValue, TodoEvent } from '../../shared/event.ts'
 import { sealEvent } from '../../shared/event-codec.ts'
 
-export const replica = (n: number): ReplicaId => n.toString(16).padStart(32, '0') as ReplicaId
+/**
+ * Replica n, with n in both halves: distinct in its first 8 bytes too, since sync hellos
+ * name authors by those (shared/sync/messages.ts). Real replica ids are random.
+ */
+export const replica = (n: number): ReplicaId => n.toString(16).padStart(16, '0').repeat(2) as ReplicaId
 export const todo = (n: number): TodoId => `${'t'.charCodeAt(0).toString(16)}${n.toString(16).padStart(30, '0')}` as TodoId
 
 /** An event on top of `parents` (lamport derived from them). */

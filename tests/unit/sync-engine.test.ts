@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MemoryNetwork } from '../helpers/memory-network.ts'
 import { type TodoId, newTodoId } from '../../shared/ids.ts'
 import type { ReplicaNode } from '../../shared/sync/replica-node.ts'
-import { encodeMessage, PROTOCOL_VERSION } from '../../shared/sync/messages.ts'
+import { encodeMessage, PROTOCOL_VERSION, TAG } from '../../shared/sync/messages.ts'
 import { encode } from 'cborg'
 import type { PeerId } from '../../shared/sync/sync-engine.ts'
 import { encodeEvent, encodeEventBody } from '../../shared/event-codec.ts'
@@ -92,7 +92,7 @@ describe('sync between two replicas', () => {
     await net.settle()
     const peer = 'a' as PeerId
     await b.node.receive(peer, new Uint8Array([1, 2, 3]))
-    await b.node.receive(peer, encode([PROTOCOL_VERSION, 'events', ['not bytes']]))
+    await b.node.receive(peer, encode([PROTOCOL_VERSION, TAG.events, ['not bytes']]))
     const good = ev([], { author: replica(7), type: 'create' })
     // Ids are recomputed by the receiver, so a forgery can only lie about the fields.
     const badValue = encodeEventBody({ ...good, type: 'complete', value: 'yes' })

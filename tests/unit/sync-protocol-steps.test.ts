@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { MemoryEventStore } from '../../shared/memory-event-store.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
 import { type PeerId, type SyncEffect, SyncEngine } from '../../shared/sync/sync-engine.ts'
-import { type SyncMessage, MAX_FRAME_BYTES, PROTOCOL_VERSION, encodeMessage, parseMessage } from '../../shared/sync/messages.ts'
+import { type AuthorClock, type SyncMessage, MAX_FRAME_BYTES, PROTOCOL_VERSION, authorKey, encodeMessage, parseMessage } from '../../shared/sync/messages.ts'
 import { decodeEvent, encodeEvent } from '../../shared/event-codec.ts'
 import type { EventId, ReplicaId, RoomId } from '../../shared/ids.ts'
 import type { TodoEvent } from '../../shared/event.ts'
@@ -59,9 +59,10 @@ async function replicaHolding(events: readonly TodoEvent[] = []) {
   }
 }
 
-function clockOf(events: readonly TodoEvent[]): Map<ReplicaId, number> {
-  const clock = new Map<ReplicaId, number>()
-  for (const e of events) clock.set(e.author, Math.max(e.lamport, clock.get(e.author) ?? 0))
+/** The hello clock of a peer holding `events`: highest lamport per author key. */
+function clockOf(events: readonly TodoEvent[]): AuthorClock {
+  const clock: AuthorClock = new Map()
+  for (const e of events) clock.set(authorKey(e.author), Math.max(e.lamport, clock.get(authorKey(e.author)) ?? 0))
   return clock
 }
 
@@ -70,7 +71,7 @@ function headsOf(events: readonly TodoEvent[]): EventId[] {
   return events.map((e) => e.id).filter((id) => !parents.has(id)).sort()
 }
 
-const hello = (n: number, clock = new Map<ReplicaId, number>(), heads: EventId[] = [], room = ROOM) =>
+const hello = (n: number, clock: AuthorClock = new Map(), heads: EventId[] = [], room = ROOM) =>
   encodeMessage({ type: 'hello', replica: replica(n), room, clock, heads })
 const eventsFrame = (...events: TodoEvent[]) => encodeMessage({ type: 'events', events: events.map(encodeEvent) })
 const wantFrame = (...ids: EventId[]) => encodeMessage({ type: 'want', ids })
@@ -106,7 +107,7 @@ describe('handshake', () => {
     const r = await replicaHolding([e1, e2a, e2b])
     const effects = await r.engine.peerConnected(p)
     expect(sent(effects, p)).toEqual([
-      { type: 'hello', replica: ME, room: ROOM, clock: new Map([[replica(1), 2], [replica(2), 2]]), heads: [e2a.id, e2b.id].sort() },
+      { type: 'hello', replica: ME, room: ROOM, clock: new Map([[authorKey(replica(1)), 2], [authorKey(replica(2)), 2]]), heads: [e2a.id, e2b.id].sort() },
     ])
     expect(r.engine.readyPeers()).toEqual([]) // not ready until its hello arrives
   })
@@ -114,7 +115,7 @@ describe('handshake', () => {
   it('answers a hello with catch-up(n) and exactly the n events the peer lacks, parents first', async () => {
     const r = await replicaHolding([e1, e2a, e2b])
     await r.engine.peerConnected(p)
-    const effects = await r.engine.receive(p, hello(20, new Map([[replica(1), 1]])))
+    const effects = await r.engine.receive(p, hello(20, new Map([[authorKey(replica(1)), 1]])))
     expect(sent(effects, p)[0]).toEqual({ type: 'catch-up', total: 2 })
     expect(sentEvents(effects, p)).toEqual([e2first.id, e2second.id])
     expect(r.engine.readyPeers()).toEqual([p])
@@ -226,6 +227,33 @@ describe('handshake', () => {
     expect(sentEvents(first, p)).toHaveLength(3)
     const again = await r.engine.receive(p, hello(20))
     expect(sentEvents(again, p)).toEqual([])
+  })
+})
+
+describe('author keys (hellos name authors by their first 8 bytes)', () => {
+  // Two authors whose replica ids share their first 8 bytes: only a peer choosing its
+  // id can make this happen, but it must cost bytes, never events.
+  const X = `${'ab'.repeat(8)}${'01'.repeat(8)}` as ReplicaId
+  const Y = `${'ab'.repeat(8)}${'02'.repeat(8)}` as ReplicaId
+  const x1 = ev([], { author: X, type: 'create' })
+  const x2 = ev([x1], { author: X, type: 'set_content', value: 'x' })
+  const y1 = ev([], { author: Y, todo: todo(2), type: 'create' })
+  const y2 = ev([y1], { author: Y, todo: todo(2), type: 'set_content', value: 'y' })
+
+  it('a key two of our authors share is not trusted: the peer gets both authors’ events', async () => {
+    expect(authorKey(X)).toBe(authorKey(Y))
+    const r = await replicaHolding([x1, x2, y1, y2])
+    await r.engine.peerConnected(p)
+    // The peer holds X's chain up to lamport 2 and none of Y's; its clock cannot say which.
+    const effects = await r.engine.receive(p, hello(20, clockOf([x1, x2]), headsOf([x1, x2])))
+    expect(new Set(sentEvents(effects, p))).toEqual(new Set([x1.id, x2.id, y1.id, y2.id]))
+  })
+
+  it('our hello names a shared key once, with the lower lamport', async () => {
+    const y3 = ev([y2], { author: Y, todo: todo(2), type: 'complete', value: true })
+    const r = await replicaHolding([x1, x2, y1, y2, y3])
+    const [hello] = sent(await r.engine.peerConnected(p), p)
+    expect(hello?.type === 'hello' && [...hello.clock]).toEqual([[authorKey(X), 2]])
   })
 })
 
