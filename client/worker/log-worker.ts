@@ -8,6 +8,7 @@
  * the room's name and the peers' names (RoomMetaView) beside the todos, and after a
  * link's hello it posts which replica each link reaches.
  */
+import { nextTask } from './next-task.ts'
 import { type EventId, type ReplicaId, type RoomId, newTodoId } from '../../shared/ids.ts'
 import { RoomMetaView } from '../../shared/room-meta.ts'
 import { todoHistory } from '../../shared/history.ts'
@@ -111,6 +112,7 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
     log,
     logger,
     send: (peer, bytes) => post({ type: 'send', peer, bytes }),
+    gatherFrames: nextTask,
     onStored: (events) => {
       meta.stored(events)
       scheduleSnapshot(log)

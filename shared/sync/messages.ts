@@ -169,6 +169,15 @@ export function parseMessage(bytes: Uint8Array): ParsedMessage {
   }
 }
 
+/**
+ * Whether `bytes` looks like a current-version `events` frame, from its first three bytes
+ * (CBOR array of 3, version, tag) without decoding it: lets the owner batch a run of
+ * such frames into one input (replica-node.ts). parseMessage still checks it in full.
+ */
+export function isEventsFrame(bytes: Uint8Array): boolean {
+  return bytes.byteLength > 3 && bytes[0] === 0x83 && bytes[1] === PROTOCOL_VERSION && bytes[2] === TAG.events
+}
+
 /** Splits encoded events into `events` frames that each stay under MAX_FRAME_BYTES. */
 export function packEvents(encoded: readonly Uint8Array[]): Uint8Array[] {
   const frames: Uint8Array[] = []

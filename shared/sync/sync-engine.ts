@@ -163,6 +163,39 @@ export class SyncEngine {
     return this.#forward(events, new Map())
   }
 
+  /**
+   * A run of frames arrived from one peer, handled as one input: consecutive `events`
+   * frames are validated, accepted and stored together (one transaction for the owner
+   * instead of one per frame, which is what limits a large catch-up on OPFS). The owner
+   * passes several frames only when all are events frames (messages.ts isEventsFrame), so
+   * no frame's handling depends on an earlier frame's effects being applied.
+   */
+  async receiveMany(peer: PeerId, frames: readonly Uint8Array[]): Promise<SyncEffect[]> {
+    if (frames.length === 1) return this.receive(peer, frames[0]!)
+    const state = this.#peers.get(peer)
+    if (!state) {
+      this.#opts.log.warn('frames from unknown peer dropped', { peer, frames: frames.length })
+      return []
+    }
+    if (state.refused) return []
+    const events: Uint8Array[] = []
+    for (const bytes of frames) {
+      const parsed = parseMessage(bytes)
+      if (parsed.type !== 'ok' || parsed.message.type !== 'events') {
+        // Not what the owner promised: handle it alone, after the events gathered so far.
+        this.#opts.log.warn('receiveMany given a frame that is not an events frame; handled alone', { peer })
+        const effects = events.length > 0 ? await this.#eventsArrived(peer, state, events) : []
+        return [...effects, ...(await this.receive(peer, bytes))]
+      }
+      events.push(...parsed.message.events)
+    }
+    if (state.replica === null) {
+      this.#opts.log.warn('events before hello dropped', { peer })
+      return []
+    }
+    return this.#eventsArrived(peer, state, events)
+  }
+
   /** A frame arrived from a peer. */
   async receive(peer: PeerId, bytes: Uint8Array): Promise<SyncEffect[]> {
     const state = this.#peers.get(peer)
@@ -198,9 +231,14 @@ export class SyncEngine {
       state.received = 0
       return m.total === 0 ? this.#checkHeads(peer, state, new Set()) : []
     }
+    return this.#eventsArrived(peer, state, m.events)
+  }
+
+  /** Events from a ready peer's events frame(s): counted for progress, then accepted. */
+  async #eventsArrived(peer: PeerId, state: PeerState, events: Uint8Array[]): Promise<SyncEffect[]> {
     const before = state.received
-    state.received += m.events.length
-    const effects = await this.#onEvents(peer, state, m.events)
+    state.received += events.length
+    const effects = await this.#onEvents(peer, state, events)
     if (before < state.expected && state.received >= state.expected) {
       // The heads may be in this very frame, stored only once these effects are applied.
       const arriving = new Set(effects.flatMap((e) => (e.type === 'store' ? e.events.map((x) => x.id) : [])))

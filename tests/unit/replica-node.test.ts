@@ -7,15 +7,27 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryEventStore } from '../../shared/memory-event-store.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
-import { ReplicaNode } from '../../shared/sync/replica-node.ts'
+import { MAX_FRAMES_PER_BATCH, ReplicaNode } from '../../shared/sync/replica-node.ts'
+import { encodeMessage } from '../../shared/sync/messages.ts'
+import { encodeEvent } from '../../shared/event-codec.ts'
+import type { TodoEvent } from '../../shared/event.ts'
 import type { PeerId } from '../../shared/sync/sync-engine.ts'
 import { newRoomId, newTodoId } from '../../shared/ids.ts'
 import { recordingLogger } from '../../shared/log.ts'
-import { replica } from '../helpers/fixtures.ts'
+import { chain, replica } from '../helpers/fixtures.ts'
 
 interface Frame {
   to: PeerId
   bytes: Uint8Array
+}
+
+/** A MemoryEventStore that counts its commits (one per transaction in SqliteEventStore). */
+class CountingStore extends MemoryEventStore {
+  commits = 0
+  override commit(...args: Parameters<MemoryEventStore['commit']>): ReturnType<MemoryEventStore['commit']> {
+    this.commits++
+    return super.commit(...args)
+  }
 }
 
 async function pair() {
@@ -71,5 +83,46 @@ describe('ReplicaNode', () => {
     const before = await a.log.store.count()
     expect(await a.actMany(() => [])).toEqual([])
     expect(await a.log.store.count()).toBe(before)
+  })
+
+  it('handles a burst of events frames from one peer in few transactions, and stores them all', async () => {
+    const store = new CountingStore()
+    const room = newRoomId()
+    const node = new ReplicaNode({
+      replica: replica(1),
+      room,
+      log: await TodoLog.open(store),
+      logger: recordingLogger(),
+      send: () => {},
+    })
+    const peer = 'p' as PeerId
+    await node.connect(peer)
+    await node.receive(peer, encodeMessage({ type: 'hello', replica: replica(2), room, clock: new Map(), heads: [] }))
+    const events: TodoEvent[] = chain(Array.from({ length: 40 }, () => ({ author: replica(2), type: 'set_content', value: 'x' })))
+    const frames = events.map((e) => encodeMessage({ type: 'events', events: [encodeEvent(e)] }))
+    const before = store.commits
+    await Promise.all(frames.map((f) => node.receive(peer, f)))
+
+    expect(await store.count()).toBe(40)
+    // 40 frames arriving at once: batches of at most MAX_FRAMES_PER_BATCH, not 40 commits.
+    expect(store.commits - before).toBe(Math.ceil(40 / MAX_FRAMES_PER_BATCH))
+  })
+
+  it('keeps the order of inputs: a frame after a local action is not pulled ahead of it', async () => {
+    const { a, b, deliver } = await pair()
+    const t = newTodoId()
+    await b.actMany([{ todo: t, type: 'create', value: null, time: 1 }])
+    const first = deliver('b')
+    const local = a.actMany([{ todo: newTodoId(), type: 'create', value: null, time: 2 }])
+    await b.actMany([{ todo: t, type: 'set_content', value: 'later', time: 3 }])
+    const second = deliver('b')
+    const [own] = await local
+    await Promise.all([...first, ...second])
+    // a's own event was authored after the first frame and before the second: it names
+    // b's create as a parent, not b's set_content.
+    const [bCreate, bEdit] = (await b.log.store.eventsAfter(new Map())).filter((e) => e.author === replica(2))
+    expect(own!.parents).toContain(bCreate!.id)
+    expect(own!.parents).not.toContain(bEdit!.id)
+    expect(a.log.visible().find((x) => x.id === t)?.content).toBe('later')
   })
 })

@@ -11,6 +11,7 @@
  * As R (`open-receiver`): a fresh, empty database and replica 12; reports `caught-up`
  * once `expect` remote events are stored.
  */
+import { nextTask } from '../../../client/worker/next-task.ts'
 import type { EventId, RoomId } from '../../../shared/ids.ts'
 import type { EventStore } from '../../../shared/event-store.ts'
 import type { TodoEvent } from '../../../shared/event.ts'
@@ -87,6 +88,7 @@ async function startNode(replicaNumber: number, expect: number | null): Promise<
     room: ROOM,
     log,
     logger: { warn: (m) => warnings.push(m), debug: () => {} },
+    gatherFrames: nextTask,
     send: (_peer, bytes) => {
       stats.framesSent++
       stats.bytesSent += bytes.byteLength
