@@ -323,6 +323,28 @@ describe('live events', () => {
   })
 })
 
+describe('a run of events frames (receiveMany)', () => {
+  it('accepts events spread over several frames as one batch: one store effect, no wants', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20)
+    // The child comes in the first frame and its parent in the second: together they are complete.
+    const effects = await r.feed(r.engine.receiveMany(p, [eventsFrame(e2a), eventsFrame(e1, e2b)]))
+    expect(effects.filter((e) => e.type === 'store')).toHaveLength(1)
+    expect(stored(effects)).toEqual([e1.id, e2first.id, e2second.id])
+    expect(sent(effects, p).filter((m) => m.type === 'want')).toEqual([])
+    expect(r.engine.progress()).toEqual({ received: 0, expected: 0 })
+  })
+
+  it('handles a frame that is not an events frame on its own, after the events before it', async () => {
+    const r = await replicaHolding([e1])
+    await r.ready(p, 20, [e1])
+    const effects = await r.feed(r.engine.receiveMany(p, [eventsFrame(e2a), wantFrame(e1.id)]))
+    expect(stored(effects)).toEqual([e2a.id])
+    expect(sentEvents(effects, p)).toEqual([e1.id])
+    expect(r.warnings).toEqual([expect.stringMatching(/not an events frame/)])
+  })
+})
+
 describe('want', () => {
   it('is answered with the requested events, even ones already sent on this link', async () => {
     const r = await replicaHolding([e1, e2a])
