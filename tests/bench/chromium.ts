@@ -22,15 +22,17 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts'
 const BENCH_ROOT = fileURLToPath(new URL('./browser/', import.meta.url))
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-
 /**
  * Opens `pageFile` (relative to tests/bench/browser/) and runs `drive` on it; the page's
  * console output goes to `log`. Resolves with `drive`'s result and the browser version.
+ * `extraArgs` are added to the shared Chromium flags (the sync suite adds
+ * WEBRTC_LOOPBACK_ARG for its data channel).
  */
 export async function withBenchPage<T>(
   pageFile: string,
   log: (line: string) => void,
   drive: (page: Page) => Promise<T>,
+  extraArgs: readonly string[] = [],
 ): Promise<{ value: T; browserVersion: string }> {
   const server = await createServer({
     configFile: false,
@@ -53,7 +55,7 @@ export async function withBenchPage<T>(
     try {
       const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM_PATH,
-        args: CHROMIUM_ARGS,
+        args: [...CHROMIUM_ARGS, ...extraArgs],
         headless: true,
       })
       try {
