@@ -146,15 +146,13 @@ export class TodoLog {
   /**
    * Stores events whose parents are stored or earlier in `events`, skipping known ones,
    * and refreshes the touched todos. Returns the events that were new.
+   * `stored`, when given, must hold the lamport of every already-stored event that
+   * `events` are or name (the sync engine read them for the same batch); it replaces the
+   * store lookup.
    */
-  async ingest(events: readonly TodoEvent[]): Promise<TodoEvent[]> {
+  async ingest(events: readonly TodoEvent[], stored?: ReadonlyMap<EventId, number>): Promise<TodoEvent[]> {
     if (events.length === 0) return []
-    const lookup = new Set<EventId>()
-    for (const e of events) {
-      lookup.add(e.id)
-      for (const p of e.parents) lookup.add(p)
-    }
-    const lamports = await this.store.lamportsOf([...lookup])
+    const lamports = stored ? new Map(stored) : await this.store.lamportsOf(idsNamedBy(events))
     const seen = new Set<string>()
     const fresh = events.filter((e) => !lamports.has(e.id) && !seen.has(e.id) && seen.add(e.id)).sort(compareEvents)
     if (fresh.length === 0) return []
@@ -190,4 +188,14 @@ export class TodoLog {
     for (const t of changed) this.#set(t)
     return fresh
   }
+}
+
+/** Every id that `events` are or name as parents: what ingest must look up. */
+function idsNamedBy(events: readonly TodoEvent[]): EventId[] {
+  const ids = new Set<EventId>()
+  for (const e of events) {
+    ids.add(e.id)
+    for (const p of e.parents) ids.add(p)
+  }
+  return [...ids]
 }

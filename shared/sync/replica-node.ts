@@ -155,7 +155,7 @@ export class ReplicaNode {
   async #apply(effects: readonly SyncEffect[]): Promise<void> {
     for (const effect of effects) {
       if (effect.type === 'store') {
-        const stored = await this.#opts.log.ingest(effect.events)
+        const stored = await this.#opts.log.ingest(effect.events, effect.stored)
         if (stored.length > 0) this.#opts.onStored?.(stored, 'remote')
       } else {
         this.#opts.send(effect.peer, effect.bytes)

@@ -61,7 +61,13 @@ export type PeerId = string & { readonly __brand: 'PeerId' }
 
 export type SyncEffect =
   | { type: 'send'; peer: PeerId; bytes: Uint8Array }
-  | { type: 'store'; events: TodoEvent[] }
+  /**
+   * `stored`: the lamports the engine read from the store for this batch (every stored
+   * event the batch's events or parents name). Effects apply before the next input, so
+   * the store still holds exactly these: the owner hands them to TodoLog.ingest, which
+   * then need not read them again (a third of a large catch-up's store reads).
+   */
+  | { type: 'store'; events: TodoEvent[]; stored?: ReadonlyMap<EventId, number> }
 
 /** The part of the store the engine reads. */
 export type SyncStoreView = Pick<EventStore, 'lamportsOf' | 'get' | 'clock' | 'eventsAfter' | 'heads'>
@@ -290,7 +296,8 @@ export class SyncEngine {
       lookup.add(e.id)
       for (const p of e.parents) lookup.add(p)
     }
-    const lamports = await this.#opts.store.lamportsOf([...lookup])
+    const fromStore = await this.#opts.store.lamportsOf([...lookup])
+    const lamports = new Map(fromStore)
     const accepted: TodoEvent[] = []
     const wanted = new Set<EventId>()
 
@@ -333,7 +340,10 @@ export class SyncEngine {
         const unknown = child.parents.filter((p) => !lamports.has(p))
         if (unknown.length > 0) {
           const found = await this.#opts.store.lamportsOf(unknown)
-          for (const [id, l] of found) lamports.set(id, l)
+          for (const [id, l] of found) {
+            lamports.set(id, l)
+            fromStore.set(id, l)
+          }
         }
         const from = this.#pendingFrom.get(child.id)
         if (from) sourceOf.set(child.id, from)
@@ -346,7 +356,7 @@ export class SyncEngine {
     if (accepted.length > 0) {
       accepted.sort(compareEvents)
       for (const e of accepted) this.#requested.delete(e.id)
-      effects.push({ type: 'store', events: accepted })
+      effects.push({ type: 'store', events: accepted, stored: fromStore })
       effects.push(...this.#forward(accepted, sourceOf))
     }
     const ask = [...wanted].filter((id) => !this.#requested.has(id)).slice(0, MAX_IDS_PER_WANT)
