@@ -73,6 +73,8 @@ export interface RoomSessionListener {
   progress(received: number, expected: number): void
   /** The log could not be opened; `full` when storage is full. */
   fatal(message: string, full: boolean): void
+  /** Changes from a peer could not be stored (`full`: storage is full). */
+  peerChangesFailed(message: string, full: boolean): void
 }
 
 /** sessionStorage key of the replica this tab used in a room (reclaimed after a reload). */
@@ -436,6 +438,9 @@ export class RoomSession {
       }
       case 'links':
         listener.replicas(new Map(msg.links.map((l) => [l.peer, l.replica])))
+        break
+      case 'peer-changes-failed':
+        listener.peerChangesFailed(msg.message, msg.full)
         break
       case 'fatal':
         listener.fatal(msg.message, msg.full)

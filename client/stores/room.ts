@@ -33,6 +33,8 @@ export interface RoomAlert {
 
 export const STORAGE_FULL_CHANGE =
   'Storage is full: your last change was not saved. Everything saved before it is kept. Free some space (for example, leave rooms you no longer need from the Rooms menu) and try again.'
+export const STORAGE_FULL_PEERS =
+  'Storage is full: changes from other people could not be saved here. Your own saved changes are kept. Free some space (for example, leave rooms you no longer need from the Rooms menu), then reload to fetch them again.'
 export const STORAGE_FULL_OPEN =
   'Storage is full: this room could not be opened. Free some space (for example, leave rooms you no longer need from the Rooms menu) and reload.'
 
@@ -96,6 +98,10 @@ export const useRoomStore = defineStore('room', () => {
         relayed: (ids) => (relayed.value = ids),
         reconnect: (plan) => (reconnect.value = plan),
         replicas: (byLink) => (linkReplicas.value = byLink),
+        peerChangesFailed: (message, full) =>
+          (alert.value = full
+            ? { kind: 'storage-full', message: STORAGE_FULL_PEERS }
+            : { kind: 'error', message: `Changes from other people could not be saved: ${message}. Reload to fetch them again.` }),
         fatal: (message, full) => (alert.value = full ? { kind: 'storage-full', message: STORAGE_FULL_OPEN } : { kind: 'error', message }),
       },
       { forbidden, selfId: new URLSearchParams(location.search).get('peer') ?? undefined },

@@ -113,6 +113,8 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
     logger,
     send: (peer, bytes) => post({ type: 'send', peer, bytes }),
     gatherFrames: nextTask,
+    onInputFailed: (_what, err) =>
+      post({ type: 'peer-changes-failed', message: (err as Error).message ?? String(err), full: isStorageFull(err, takeVfsError()) }),
     onStored: (events) => {
       meta.stored(events)
       scheduleSnapshot(log)

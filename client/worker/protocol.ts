@@ -93,9 +93,11 @@ export type FromWorker =
   /** Catch-up progress: events received of those announced (expected 0: none under way). */
   | { type: 'progress'; received: number; expected: number }
   | { type: 'fatal'; message: string; full: boolean }
+  /** Events from a peer could not be stored (`full`: storage is full); see ReplicaNode onInputFailed. */
+  | { type: 'peer-changes-failed'; message: string; full: boolean }
 
 const TO_WORKER = new Set(['open', 'act', 'act-each', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close'])
-const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal'])
+const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal', 'peer-changes-failed'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */
 export const isToWorker = (m: unknown): m is ToWorker =>

@@ -55,6 +55,12 @@ export interface ReplicaNodeOptions {
    * leave it out: their frames are delivered in microtasks.
    */
   gatherFrames?(): Promise<void>
+  /**
+   * An input from a peer failed, typically because its events could not be stored (disk
+   * full). Nothing of it was stored, and that link will not send those events again: the
+   * owner tells the user, who can reload (new links, new hellos) once there is room.
+   */
+  onInputFailed?(what: 'connect' | 'receive', err: unknown): void
   /** Called after events (local or remote) were stored and materialized. */
   onStored?(events: readonly TodoEvent[], origin: 'local' | 'remote'): void
 }
@@ -143,10 +149,11 @@ export class ReplicaNode {
     return this.#queue.then(() => undefined)
   }
 
-  #run(what: string, fn: () => Promise<void>): Promise<void> {
+  #run(what: 'connect' | 'disconnect' | 'receive', fn: () => Promise<void>): Promise<void> {
     this.#openBatch = null
     const step = this.#queue.then(fn).catch((err: unknown) => {
       this.#opts.logger.warn(`${what} failed: ${(err as Error).message}`, { err })
+      if (what !== 'disconnect') this.#opts.onInputFailed?.(what, err)
     })
     this.#queue = step
     return step

@@ -16,6 +16,7 @@ import type { EventStore } from '../../shared/event-store.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
 import { ReplicaNode } from '../../shared/sync/replica-node.ts'
 import { type TodoId, newRoomId, newTodoId } from '../../shared/ids.ts'
+import type { PeerId } from '../../shared/sync/sync-engine.ts'
 import { MAX_CONTENT_LENGTH } from '../../shared/event.ts'
 import { recordingLogger } from '../../shared/log.ts'
 import { isStorageFull } from '../../client/worker/storage-error.ts'
@@ -111,6 +112,66 @@ describe.each([
     expect(created!.parents).toEqual(before.heads)
     expect(await disk.store.count()).toBe(before.count + 2)
     expect(log.todo(todo)?.content).toBe(bigTitle(1000))
+  })
+})
+
+describe.each([
+  ['wa-sqlite at its max_page_count (SQLITE_FULL)', sqliteDisk],
+  ['a store whose commit throws QuotaExceededError', quotaDisk],
+])('storage full while a peer sends changes: %s', (_, makeDisk) => {
+  it('reports the failure, stores none of them, and gets them all on the next link once there is room', async () => {
+    const disk = await makeDisk()
+    const room = newRoomId()
+    const failures: unknown[] = []
+    const frames: Array<{ to: 'a' | 'b'; bytes: Uint8Array }> = []
+    const a = new ReplicaNode({
+      replica: replica(1),
+      room,
+      log: await TodoLog.open(disk.store),
+      logger: recordingLogger(),
+      send: (_peer, bytes) => frames.push({ to: 'b', bytes }),
+      onInputFailed: (_what, err) => failures.push(err),
+    })
+    const b = new ReplicaNode({
+      replica: replica(2),
+      room,
+      log: await TodoLog.open(new MemoryEventStore()),
+      logger: recordingLogger(),
+      send: (_peer, bytes) => frames.push({ to: 'a', bytes }),
+    })
+    const flush = async () => {
+      while (frames.length > 0) {
+        const { to, bytes } = frames.shift()!
+        await (to === 'a' ? a.receive('b' as PeerId, bytes) : b.receive('a' as PeerId, bytes))
+      }
+    }
+    const link = async () => {
+      await a.connect('b' as PeerId)
+      await b.connect('a' as PeerId)
+      await flush()
+    }
+    for (let i = 0; i < 20; i++) {
+      const todo = newTodoId()
+      await b.actMany([
+        { todo, type: 'create', value: null, time: i },
+        { todo, type: 'set_content', value: bigTitle(i), time: i },
+      ])
+    }
+
+    await disk.fill()
+    const before = await observe(a.log)
+    await link()
+    expect(failures.length).toBeGreaterThan(0)
+    expect(failures.every((err) => isStorageFull(err))).toBe(true)
+    expect(await observe(a.log)).toEqual(before)
+
+    // Room again; a new link (a reload does the same) brings every event.
+    await disk.free()
+    await a.disconnect('b' as PeerId)
+    await b.disconnect('a' as PeerId)
+    await link()
+    expect(await a.log.store.heads()).toEqual(await b.log.store.heads())
+    expect(a.log.stateHash()).toBe(b.log.stateHash())
   })
 })
 
