@@ -25,6 +25,13 @@
  * paths (server, relays) bring it. Replies to a peer first heard through a relay are
  * relayed too, since that peer may be cut off from the server even when we are not.
  *
+ * Link cap (link-policy.ts): at most `maxConns` links, always including the two ring
+ * neighbours among the members this tab knows (heard through signaling, or fed in by
+ * RoomSession from presence beacons), so a capped mesh stays connected. An offer the
+ * policy refuses is answered with a `decline`, so the offerer frees its slot at once;
+ * a link still unopened after PENDING_LINK_MS is given up. Every REVIEW_MS the mesh
+ * forgets members not heard for MEMBER_TTL_MS and seeks out ring neighbours it lacks.
+ *
  * Backpressure: simple-peer's `send` has none, and Chromium's data channel throws once
  * 16 MiB are queued. Each link keeps its own queue and hands the channel more only while
  * its bufferedAmount is under HIGH_WATER, resuming on `bufferedamountlow` (LOW_WATER).
@@ -32,9 +39,17 @@
 import SimplePeer from 'simple-peer'
 import type { SignalingClient } from './signaling-client.ts'
 import type { PeerTransport, TransportEvents } from './peer-transport.ts'
+import { MIN_LINK_CAP, admit, missingRingLinks } from './link-policy.ts'
+import { PRESENCE_INTERVAL_MS, PRESENCE_TTL_MS } from './presence-book.ts'
 
 const HIGH_WATER = 1024 * 1024
 const LOW_WATER = 256 * 1024
+/** A link not open by then (lost signals, a peer gone mid-negotiation) is given up. */
+const PENDING_LINK_MS = 30_000
+/** How often members are expired and missing ring links sought. */
+const REVIEW_MS = PRESENCE_INTERVAL_MS
+/** A member not heard of for this long is forgotten (as the presence book does). */
+const MEMBER_TTL_MS = PRESENCE_TTL_MS
 /** A peer sends a hello and a few catch-up frames before we see it open; more is abuse. */
 const MAX_EARLY_FRAMES = 256
 
@@ -51,7 +66,10 @@ export interface PeerMeshOptions extends TransportEvents {
   signaling: SignalingClient
   codec: SignalingCodec
   iceServers?: RTCIceServer[]
-  /** y-webrtc uses 20 + random(0..14) so that n clients rarely form isolated clusters. */
+  /**
+   * Link cap (at least 2). Default as y-webrtc: 20 + random(0..14); link-policy.ts keeps
+   * a capped mesh connected.
+   */
   maxConns?: number
   /** Peers not to link to over WebRTC (e.g. tabs already reached by BroadcastChannel). */
   skip?(peer: string): boolean
@@ -64,6 +82,8 @@ export interface PeerMeshOptions extends TransportEvents {
 interface Link {
   peer: SimplePeer.Instance
   open: boolean
+  /** When negotiation started (see PENDING_LINK_MS). */
+  since: number
   queue: Uint8Array[]
   /** Frames that arrived before simple-peer's 'connect' (see #link). */
   early: Uint8Array[]
@@ -71,6 +91,8 @@ interface Link {
 
 type SignalData =
   | { type: 'announce'; from: string; to?: string; mid?: string }
+  /** "I will not link with you now" (link cap): the offerer drops its pending link. */
+  | { type: 'decline'; from: string; to: string; mid?: string }
   | { type: 'signal'; from: string; to: string; signal: SimplePeer.SignalData; mid?: string }
 
 /** How many payload ids to remember for de-duplication. */
@@ -83,6 +105,7 @@ function parseSignalData(data: unknown): SignalData | null {
   const d = data as Record<string, unknown>
   if (d.mid !== undefined && !isPeerId(d.mid)) return null
   if (d.type === 'announce' && isPeerId(d.from) && (d.to === undefined || isPeerId(d.to))) return d as SignalData
+  if (d.type === 'decline' && isPeerId(d.from) && isPeerId(d.to)) return d as SignalData
   if (d.type === 'signal' && isPeerId(d.from) && isPeerId(d.to) && typeof d.signal === 'object' && d.signal !== null) {
     return d as SignalData
   }
@@ -101,10 +124,14 @@ export class PeerMesh implements PeerTransport {
   #seen = new Set<string>()
   /** Peers heard through a relay: replies to them are relayed too. */
   readonly #relayReachable = new Set<string>()
+  /** Room members and when each was last heard of (the link policy's view of the room). */
+  readonly #members = new Map<string, number>()
+  readonly #reviewTimer: ReturnType<typeof setInterval>
 
   constructor(opts: PeerMeshOptions) {
     this.#opts = opts
-    this.#maxConns = opts.maxConns ?? 20 + Math.floor(Math.random() * 15)
+    this.#maxConns = Math.max(MIN_LINK_CAP, opts.maxConns ?? 20 + Math.floor(Math.random() * 15))
+    this.#reviewTimer = setInterval(() => this.#review(), REVIEW_MS)
     this.#unsubscribe.push(
       opts.signaling.on('message', (m) => {
         if (m.topic === opts.topic) this.#receive(m.data, false)
@@ -118,6 +145,16 @@ export class PeerMesh implements PeerTransport {
   /** Ids of peers with an open data channel. */
   openPeers(): string[] {
     return [...this.#links].filter(([, l]) => l.open).map(([id]) => id)
+  }
+
+  /** A member is in the room (a presence beacon, heard by RoomSession). */
+  heard(peer: string): void {
+    if (peer !== this.#opts.selfId) this.#members.set(peer, Date.now())
+  }
+
+  /** A member left the room. */
+  forget(peer: string): void {
+    this.#members.delete(peer)
   }
 
   /** Tells the room we are here (on every (re)connection to the server). */
@@ -177,6 +214,7 @@ export class PeerMesh implements PeerTransport {
 
   /** Closes every link and stops listening to signaling. */
   close(): void {
+    clearInterval(this.#reviewTimer)
     for (const u of this.#unsubscribe) u()
     for (const { peer } of this.#links.values()) peer.destroy()
     this.#links.clear()
@@ -197,8 +235,16 @@ export class PeerMesh implements PeerTransport {
     if (data.from === self || (data.to !== undefined && data.to !== self)) return
     if (relayed) this.#relayReachable.add(data.from)
     if (this.#opts.forbidden?.has(data.from) || this.#opts.skip?.(data.from)) return
+    this.heard(data.from)
+    if (data.type === 'decline') {
+      // Quietly: a close announced to the room would only draw more offers.
+      if (this.#links.get(data.from)?.open === false) this.#unlink(data.from)
+      return
+    }
     if (data.type === 'announce') {
       if (this.#links.has(data.from)) return
+      // A directed announce is the smaller peer's "link with me": it admitted us already.
+      if (!this.#admit(data.from)) return
       if (self > data.from) this.#link(data.from, true)
       else if (data.to === undefined) this.announce(data.from)
       return
@@ -206,9 +252,12 @@ export class PeerMesh implements PeerTransport {
     let link = this.#links.get(data.from)
     if (!link) {
       if (data.signal.type !== 'offer') return // stale candidate or answer of a link we dropped
+      if (!this.#admit(data.from)) {
+        this.#publish({ type: 'decline', from: self, to: data.from })
+        return
+      }
       link = this.#link(data.from, false)
     }
-    if (!link) return
     try {
       link.peer.signal(data.signal)
     } catch (err) {
@@ -226,10 +275,40 @@ export class PeerMesh implements PeerTransport {
     }
   }
 
-  #link(remote: string, initiator: boolean): Link | undefined {
-    if (this.#links.size >= this.#maxConns) return undefined
+  /** Asks the link policy about `remote`; makes room by dropping the link it names. */
+  #admit(remote: string): boolean {
+    const verdict = admit({ self: this.#opts.selfId, members: this.#members.keys(), linked: new Set(this.#links.keys()), cap: this.#maxConns }, remote)
+    if (!verdict.admit) return false
+    if (verdict.drop !== null) this.#unlink(verdict.drop)
+    return true
+  }
+
+  /** Closes and forgets a link now (its close event then finds it gone and stays quiet). */
+  #unlink(remote: string): void {
+    const link = this.#links.get(remote)
+    if (!link) return
+    this.#links.delete(remote)
+    if (link.open) this.#opts.onClose(remote)
+    link.peer.destroy()
+  }
+
+  /** Expires members and stale negotiations, then seeks the ring neighbours we lack. */
+  #review(): void {
+    const now = Date.now()
+    for (const [peer, at] of this.#members) if (now - at > MEMBER_TTL_MS && !this.#links.has(peer)) this.#members.delete(peer)
+    for (const [peer, link] of this.#links) if (!link.open && now - link.since > PENDING_LINK_MS) this.#unlink(peer)
+    const state = { self: this.#opts.selfId, members: this.#members.keys(), linked: new Set(this.#links.keys()), cap: this.#maxConns }
+    for (const peer of missingRingLinks(state)) {
+      if (this.#opts.forbidden?.has(peer) || this.#opts.skip?.(peer)) continue
+      if (!this.#admit(peer)) continue
+      if (this.#opts.selfId > peer) this.#link(peer, true)
+      else this.announce(peer)
+    }
+  }
+
+  #link(remote: string, initiator: boolean): Link {
     const peer = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.#opts.iceServers ?? [] } })
-    const link: Link = { peer, open: false, queue: [], early: [] }
+    const link: Link = { peer, open: false, since: Date.now(), queue: [], early: [] }
     this.#links.set(remote, link)
     peer.on('signal', (signal: SimplePeer.SignalData) => {
       this.#publish({ type: 'signal', from: this.#opts.selfId, to: remote, signal })

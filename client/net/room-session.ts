@@ -157,7 +157,14 @@ export class RoomSession {
   constructor(
     address: RoomAddress,
     listener: RoomSessionListener,
-    opts: { signalingUrl?: string; forbidden?: string[]; selfId?: string; iceServers?: Promise<RTCIceServer[]> } = {},
+    opts: {
+      signalingUrl?: string
+      forbidden?: string[]
+      selfId?: string
+      iceServers?: Promise<RTCIceServer[]>
+      /** WebRTC link cap (default: PeerMesh's); the `?max-links=` test setting. */
+      maxLinks?: number
+    } = {},
   ) {
     this.selfId = opts.selfId ?? randomHex(8)
     this.#presence = new PresenceBook(this.selfId)
@@ -188,6 +195,7 @@ export class RoomSession {
         open: async (data) => openPayload(await key, topic, data),
       },
       forbidden: new Set(opts.forbidden ?? []),
+      maxConns: opts.maxLinks,
       skip: (peer) => this.#broadcast.has(peer),
       iceServers: this.#iceServers,
       relay: (sealed) => this.#flood({ id: randomHex(8), ttl: RELAY_TTL, payload: sealed }, null),
@@ -262,6 +270,9 @@ export class RoomSession {
       const news = frame.left
         ? this.#presence.forget(frame.presence)
         : this.#presence.heard(frame.presence, replica, Date.now(), frame.age)
+      // The link policy's view of the room (peer-mesh.ts, "Link cap").
+      if (frame.left) this.#mesh.forget(frame.presence)
+      else if ((frame.age ?? 0) < PRESENCE_TTL_MS) this.#mesh.heard(frame.presence)
       if (news) this.#announceRelayed()
     }
     if (frame.ttl > 1) this.#flood({ ...frame, ttl: frame.ttl - 1 }, from)

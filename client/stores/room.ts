@@ -38,6 +38,12 @@ export const STORAGE_FULL_PEERS =
 export const STORAGE_FULL_OPEN =
   'Storage is full: this room could not be opened. Free some space (for example, leave rooms you no longer need from the Rooms menu) and reload.'
 
+/** The `?max-links=N` test setting (a WebRTC link cap, at least 2), if given. */
+function maxLinksSetting(): number | undefined {
+  const n = Number(new URLSearchParams(location.search).get('max-links'))
+  return Number.isInteger(n) && n >= 2 ? n : undefined
+}
+
 export const useRoomStore = defineStore('room', () => {
   const address = ref<RoomAddress | null>(null)
   const replica = ref<ReplicaId | null>(null)
@@ -104,7 +110,7 @@ export const useRoomStore = defineStore('room', () => {
             : { kind: 'error', message: `Changes from other people could not be saved: ${message}. Reload to fetch them again.` }),
         fatal: (message, full) => (alert.value = full ? { kind: 'storage-full', message: STORAGE_FULL_OPEN } : { kind: 'error', message }),
       },
-      { forbidden, selfId: new URLSearchParams(location.search).get('peer') ?? undefined },
+      { forbidden, selfId: new URLSearchParams(location.search).get('peer') ?? undefined, maxLinks: maxLinksSetting() },
     )
   }
 
