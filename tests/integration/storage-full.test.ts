@@ -57,6 +57,12 @@ async function quotaDisk(): Promise<Disk> {
   return { store, fill: async () => void (full = true), free: async () => void (full = false) }
 }
 
+/** Both ways a disk fills up, for each scenario below. */
+const DISKS: Array<[string, () => Promise<Disk>]> = [
+  ['wa-sqlite at its max_page_count (SQLITE_FULL)', sqliteDisk],
+  ['a store whose commit throws QuotaExceededError', quotaDisk],
+]
+
 const bigTitle = (i: number) => `${i} `.padEnd(MAX_CONTENT_LENGTH, 'x')
 
 /** Everything observable about a log. */
@@ -72,10 +78,7 @@ async function observe(log: TodoLog) {
   }
 }
 
-describe.each([
-  ['wa-sqlite at its max_page_count (SQLITE_FULL)', sqliteDisk],
-  ['a store whose commit throws QuotaExceededError', quotaDisk],
-])('storage full: %s', (_, makeDisk) => {
+describe.each(DISKS)('storage full: %s', (_, makeDisk) => {
   it('refuses the change whole, keeps the log as it was, and goes on once there is room', async () => {
     const disk = await makeDisk()
     const log = await TodoLog.open(disk.store)
@@ -115,10 +118,7 @@ describe.each([
   })
 })
 
-describe.each([
-  ['wa-sqlite at its max_page_count (SQLITE_FULL)', sqliteDisk],
-  ['a store whose commit throws QuotaExceededError', quotaDisk],
-])('storage full while a peer sends changes: %s', (_, makeDisk) => {
+describe.each(DISKS)('storage full while a peer sends changes: %s', (_, makeDisk) => {
   it('reports the failure, stores none of them, and gets them all on the next link once there is room', async () => {
     const disk = await makeDisk()
     const room = newRoomId()
