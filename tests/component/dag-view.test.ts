@@ -4,6 +4,8 @@
  * the newest `limit` events before a cursor, oldest first. Fixtures: `e1` root, `e2a`/`e2b`
  * a fork, `e3` their merge, `e4` the head.
  */
+import type { ReplicaId } from '../../shared/ids.ts'
+import { peerColour } from '../../client/components/room/peer-identity.ts'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type VueWrapper, flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
@@ -79,6 +81,19 @@ describe('DagView', () => {
     await flushPromises()
     const ys = wrapper.findAll('[data-testid="dag-node"] circle').map((c) => Number(c.attributes('cy')))
     expect(ys[0]).toBeGreaterThan(ys[1]!)
+  })
+
+  it('colours each author as the people list does', async () => {
+    // Random-looking ids: the colour comes from an id's first 16 bits.
+    const [x, y] = ['3f2a'.repeat(8), 'c701'.repeat(8)] as ReplicaId[]
+    const e1 = ev([], { author: x!, type: 'create' })
+    const e2 = ev([e1], { author: y!, type: 'set_content', value: 'milk' })
+    serve([e1, e2])
+    wrapper = mount(DagView)
+    await flushPromises()
+    const fills = nodes(wrapper).map((n) => n.findAll('circle').at(-1)!.attributes('fill'))
+    expect(fills).toEqual([peerColour(x!), peerColour(y!)])
+    expect(peerColour(x!)).not.toBe(peerColour(y!))
   })
 
   it('shows two heads for two unmerged branches', async () => {
