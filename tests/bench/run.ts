@@ -13,6 +13,7 @@ import { type Suite, formatTable } from './suite.ts'
 const SUITES: Record<string, () => Promise<Suite>> = {
   core: async () => (await import('./core/core-suite.ts')).coreSuite,
   sync: async () => (await import('./sync/sync-suite.ts')).syncSuite,
+  ui: async () => (await import('./ui/ui-suite.ts')).uiSuite,
 }
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench-results/', import.meta.url))

@@ -1,0 +1,205 @@
+/**
+ * The `ui` suite (issue 4, "Large catch-up … with the UI thread never blocked for more
+ * than 50 ms"): how long the UI thread of a fresh tab is blocked while it pulls a large
+ * room from a peer, measured in the real app (the built client served by the real server).
+ *
+ *   Node ── vite build → dist/ ── startSignalingServer(127.0.0.1:0, dist)
+ *     ├─ Chromium profile A: opens /, authors UI_CONFIG.events events (peerlogDebug.generate)
+ *     └─ Chromium profile B: opens A's room link with a PerformanceObserver('longtask')
+ *        installed before any script runs; waits until B shows every event
+ *
+ * Two persistent profiles, not two contexts of one browser: a throwaway context keeps
+ * OPFS in memory, which is not what a user's tab gets (see ../chromium.ts).
+ *
+ * A long task is one task over 50 ms on the UI thread (the Long Tasks API reports only
+ * those), so the target "never blocked for more than 50 ms" is: no long task during the
+ * catch-up. Reported for the catch-up window (first progress shown → every event shown)
+ * and, separately, for the whole visit (page load included).
+ *
+ * JSON keys: ui_catchup_longtasks (count over 50 ms), ui_catchup_max_task_ms (the longest,
+ * 0 when none), ui_catchup_blocked_ms (the sum of each long task's time beyond 50 ms),
+ * ui_load_max_task_ms, catchup_s, events, todos.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type BrowserContext, type Page, chromium } from 'playwright'
+import { build } from 'vite'
+import { startSignalingServer } from '../../../signaling/server.ts'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_LOOPBACK_ARG } from '../../helpers/chromium.ts'
+import { loadAverage, machineInfo } from '../machine.ts'
+import { type BenchRow, type Suite, round, rowWithTarget } from '../suite.ts'
+
+export const UI_CONFIG = {
+  /** Events in the room the fresh tab joins (4 per todo, as peerlogDebug.generate writes them). */
+  events: Number(process.env.UI_BENCH_EVENTS ?? 100_000),
+  /** Minutes allowed for generating and for catching up, each. */
+  timeoutMinutes: 10,
+}
+
+export const UI_TARGETS = { ui_catchup_max_task_ms: { max: 50 } } as const
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+
+interface LongTask {
+  start: number
+  duration: number
+}
+
+interface Visit {
+  tasks: LongTask[]
+  catchupStart: number
+  catchupEnd: number
+  itemsMounted: number
+}
+
+async function persistentBrowser(profiles: string[]): Promise<BrowserContext> {
+  const profile = await mkdtemp(join(tmpdir(), 'peerlog-ui-bench-'))
+  profiles.push(profile)
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, WEBRTC_LOOPBACK_ARG],
+    headless: true,
+  })
+}
+
+const eventCount = (page: Page) => page.getByTestId('event-count')
+
+async function waitForEvents(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="event-count"]')?.textContent?.trim() === String(want),
+    n,
+    { timeout: UI_CONFIG.timeoutMinutes * 60_000, polling: 250 },
+  )
+}
+
+/** B's visit: long tasks from before the first script, and when catch-up began and ended. */
+async function visit(b: Page, link: string, events: number): Promise<Visit> {
+  await b.addInitScript(() => {
+    const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }>; __catchupStart: number }
+    w.__longTasks = []
+    w.__catchupStart = -1
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration })
+    }).observe({ type: 'longtask', buffered: true })
+    // The catch-up starts when the progress bar first shows up. Also counted: todo items
+    // put into the page (each one mounted costs; a page of them should be mounted once).
+    ;(window as unknown as { __itemsMounted: number }).__itemsMounted = 0
+    new MutationObserver((records) => {
+      if (w.__catchupStart < 0 && document.querySelector('[data-testid="sync-progress"]')) w.__catchupStart = performance.now()
+      for (const r of records)
+        for (const node of r.addedNodes)
+          if (node instanceof HTMLElement && node.dataset.testid === 'todo-item') (window as unknown as { __itemsMounted: number }).__itemsMounted++
+    }).observe(document, { subtree: true, childList: true })
+  })
+  await b.goto(link)
+  await waitForEvents(b, events)
+  // Let the last snapshot render and the observer deliver its entries.
+  await b.waitForTimeout(1000)
+  return b.evaluate(() => {
+    const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }>; __catchupStart: number }
+    const itemsMounted = (window as unknown as { __itemsMounted: number }).__itemsMounted
+    return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted }
+  })
+}
+
+export const uiSuite: Suite = {
+  name: 'ui',
+  description: 'UI-thread blocking in the real app while a fresh tab catches up on a large room (chromium)',
+  async run() {
+    const machine = machineInfo()
+    const start = performance.now()
+    const progress = (text: string) => console.error(`  ${((performance.now() - start) / 1000).toFixed(1).padStart(6)} s  ${text}`)
+    const n = UI_CONFIG.events
+
+    progress('building the client')
+    // Profiling builds unminified, so the profile names our functions.
+    const minify = !process.env.UI_BENCH_TRACE
+    await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn', build: { minify } })
+    const dist = join(PROJECT_ROOT, 'dist')
+    const server = await startSignalingServer({ port: 0, host: '127.0.0.1', staticDir: dist, log: { info() {}, warn() {}, error: console.error } })
+    const profiles: string[] = []
+    const browsers: BrowserContext[] = []
+    let result: Visit
+    let browserVersion = ''
+    try {
+      const ctxA = await persistentBrowser(profiles)
+      browsers.push(ctxA)
+      const a = ctxA.pages()[0] ?? (await ctxA.newPage())
+      await a.goto(server.url)
+      await a.waitForURL(/\/r\//)
+      await a.getByPlaceholder('What needs to be done?').waitFor()
+      progress(`A authors ${n} events`)
+      await a.evaluate((count) => (window as unknown as { peerlogDebug: { generate(n: number): void } }).peerlogDebug.generate(count), n)
+      await waitForEvents(a, n)
+      const link = a.url()
+      const { product } = await (await ctxA.newCDPSession(a)).send('Browser.getVersion')
+      browserVersion = product.replace(/^[^/]*\//, '')
+
+      progress('B joins the room and catches up')
+      const ctxB = await persistentBrowser(profiles)
+      browsers.push(ctxB)
+      const b = ctxB.pages()[0] ?? (await ctxB.newPage())
+      b.on('pageerror', (err) => progress(`B page error: ${err.message}`))
+      // UI_BENCH_TRACE=<file>: also record a Chrome trace of B (open it in DevTools' Performance panel).
+      const traceFile = process.env.UI_BENCH_TRACE
+      const cdp = traceFile ? await ctxB.newCDPSession(b) : null
+      const traceEvents: unknown[] = []
+      if (cdp) {
+        cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...e.value))
+        await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute', transferMode: 'ReportEvents' })
+        // …and a JS CPU profile beside it (<file>.cpuprofile), on the same clock as the trace.
+        await cdp.send('Profiler.enable')
+        await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
+        await cdp.send('Profiler.start')
+      }
+      result = await visit(b, link, n)
+      if (cdp && traceFile) {
+        const { profile } = await cdp.send('Profiler.stop')
+        await writeFile(`${traceFile}.cpuprofile`, JSON.stringify(profile))
+        const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve))
+        await cdp.send('Tracing.end')
+        await done
+        await writeFile(traceFile, JSON.stringify({ traceEvents }))
+        progress(`wrote ${traceFile}`)
+      }
+      progress(`B caught up; ${result.tasks.length} long tasks over the visit`)
+      if ((await eventCount(b).textContent())?.trim() !== String(n)) throw new Error('B does not show every event')
+    } finally {
+      for (const ctx of browsers) await ctx.close().catch(() => undefined)
+      await server.close()
+      for (const p of profiles) await rm(p, { recursive: true, force: true })
+    }
+
+    const during = result.tasks.filter((t) => t.start + t.duration >= result.catchupStart && t.start <= result.catchupEnd)
+    const maxOf = (ts: LongTask[]) => round(Math.max(0, ...ts.map((t) => t.duration)))
+    const blocked = round(during.reduce((s, t) => s + t.duration - 50, 0))
+    const catchupS = round((result.catchupEnd - result.catchupStart) / 1000)
+    const json = {
+      suite: 'ui',
+      date: new Date().toISOString(),
+      machine: { ...machine, load_avg_1m_end: loadAverage(), chromium: browserVersion },
+      config: UI_CONFIG,
+      targets: UI_TARGETS,
+      events: n,
+      todos: n / 4,
+      catchup_s: catchupS,
+      ui_catchup_longtasks: during.length,
+      ui_catchup_max_task_ms: maxOf(during),
+      ui_catchup_blocked_ms: blocked,
+      ui_load_max_task_ms: maxOf(result.tasks),
+      todo_items_mounted: result.itemsMounted,
+      long_tasks: result.tasks.map((t) => ({ start_ms: round(t.start), duration_ms: round(t.duration) })),
+    }
+    const rows: BenchRow[] = [
+      { measure: `catch-up of ${n.toLocaleString('en-US')} events (first progress → all shown)`, value: catchupS, unit: 's' },
+      rowWithTarget('longest UI-thread task during catch-up', json.ui_catchup_max_task_ms, 'ms', UI_TARGETS.ui_catchup_max_task_ms),
+      { measure: 'UI-thread tasks over 50 ms during catch-up', value: during.length, unit: '' },
+      { measure: 'UI-thread time blocked beyond 50 ms, summed', value: blocked, unit: 'ms' },
+      { measure: 'longest UI-thread task over the whole visit', value: json.ui_load_max_task_ms, unit: 'ms', note: 'page load included' },
+      { measure: 'todo items put into the page over the visit', value: result.itemsMounted, unit: '', note: 'the list renders a page at a time' },
+    ]
+    return { summary: `${machine.cpus} cpus, load ${machine.load_avg_1m_start} → ${json.machine.load_avg_1m_end}, chromium ${browserVersion}`, rows, json }
+  },
+}
