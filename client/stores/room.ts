@@ -18,6 +18,8 @@ import { ROOM_SUBJECT } from '../../shared/room-meta.ts'
 import { loadOwnName, normalizeName, OWN_NAME_KEY, saveOwnName } from '../rooms/own-name.ts'
 import { StorageFullError } from '../worker/storage-error.ts'
 import { useRoomsStore } from './rooms.ts'
+import { keepUnchanged } from './keep-unchanged.ts'
+import { applyTodoPatch } from '../worker/todo-patch.ts'
 import type { RoomAddress } from '../../shared/room-link.ts'
 import type { ActAction, TodoView } from '../worker/protocol.ts'
 import { type DagWindow, type PeerLink, type RelayedPeer, RoomSession, type SignalingStatus } from '../net/room-session.ts'
@@ -47,7 +49,7 @@ function maxLinksSetting(): number | undefined {
 export const useRoomStore = defineStore('room', () => {
   const address = ref<RoomAddress | null>(null)
   const replica = ref<ReplicaId | null>(null)
-  const todos = shallowRef<TodoView[]>([])
+  const todos = shallowRef<readonly TodoView[]>([])
   const eventCount = ref(0)
   const signaling = ref<SignalingStatus>('connecting')
   const peers = ref<PeerLink[]>([])
@@ -57,6 +59,8 @@ export const useRoomStore = defineStore('room', () => {
   const reconnect = ref<ReconnectPlan | null>(null)
   /** Catch-up progress; `expected` is 0 when no catch-up is under way. */
   const progress = ref({ received: 0, expected: 0 })
+  /** A catch-up from a peer is under way. */
+  const catchingUp = computed(() => progress.value.expected > 0 && progress.value.received < progress.value.expected)
   const interpretation = ref<InterpretationName>('lww')
   const stateHash = ref('')
   const alert = ref<RoomAlert | null>(null)
@@ -86,7 +90,8 @@ export const useRoomStore = defineStore('room', () => {
       next,
       {
         snapshot: (s) => {
-          todos.value = s.todos
+          // Unchanged items keep their object, so Vue re-renders only the changed ones.
+          todos.value = Array.isArray(s.todos) ? keepUnchanged(todos.value, s.todos) : applyTodoPatch(todos.value, s.todos)
           eventCount.value = s.eventCount
           interpretation.value = s.interpretation
           stateHash.value = s.stateHash ?? '' // null: still being computed, in the next snapshot
@@ -273,6 +278,7 @@ export const useRoomStore = defineStore('room', () => {
     relayed,
     reconnect,
     progress,
+    catchingUp,
     interpretation,
     stateHash,
     interpret,

@@ -9,7 +9,7 @@
  * link's hello it posts which replica each link reaches.
  */
 import { nextTask } from './next-task.ts'
-import { type EventId, type ReplicaId, type RoomId, newTodoId } from '../../shared/ids.ts'
+import { type EventId, type ReplicaId, type RoomId, type TodoId, newTodoId } from '../../shared/ids.ts'
 import { RoomMetaView } from '../../shared/room-meta.ts'
 import { todoHistory } from '../../shared/history.ts'
 import type { LocalAction } from '../../shared/todo-log.ts'
@@ -42,17 +42,35 @@ function post(message: FromWorker): void {
   }
 }
 
-/** Coalesces snapshot posts: many events stored in a burst cause one snapshot. */
+/**
+ * Snapshot posts. After the first, each carries only the todos changed since the one
+ * before (todo-patch.ts): `dirty` collects the ids that stored events touched; null means
+ * "send every todo" (after an interpretation switch, or a snapshot that failed). Posts
+ * are coalesced (a burst of stored batches causes one) and computed strictly one after
+ * another, so each patch applies to the list the previous one left.
+ */
+let dirty: Set<TodoId> | null = null
 let snapshotQueued = false
+let snapshots: Promise<void> = Promise.resolve()
+function markDirty(todos: Iterable<TodoId> | 'all'): void {
+  if (todos === 'all') dirty = null
+  else if (dirty) for (const id of todos) dirty.add(id)
+}
 function scheduleSnapshot(log: TodoLog): void {
   if (snapshotQueued) return
   snapshotQueued = true
   setTimeout(() => {
     snapshotQueued = false
-    logSnapshot(log, roomMeta?.meta, true).then(
-      (s) => post({ type: 'state', snapshot: s }),
-      (err: unknown) => logger.warn('snapshot failed', { err }),
-    )
+    snapshots = snapshots.then(async () => {
+      const changed = dirty
+      dirty = new Set()
+      try {
+        post({ type: 'state', snapshot: await logSnapshot(log, roomMeta?.meta, true, changed) })
+      } catch (err) {
+        dirty = null // the UI missed these changes: the next snapshot sends everything
+        logger.warn('snapshot failed', { err })
+      }
+    })
   }, 0)
 }
 
@@ -117,10 +135,12 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
       post({ type: 'peer-changes-failed', message: (err as Error).message ?? String(err), full: isStorageFull(err, takeVfsError()) }),
     onStored: (events) => {
       meta.stored(events)
+      markDirty(events.map((e) => e.todo))
       scheduleSnapshot(log)
     },
   })
   // The list first; the state hash follows in the next snapshot (see snapshot.ts).
+  dirty = new Set() // later snapshots patch this one
   post({ type: 'opened', replica, snapshot: await logSnapshot(log, roomMeta?.meta, false) })
   scheduleSnapshot(log)
   for (const m of early.splice(0)) handle(m)
@@ -170,7 +190,10 @@ function handle(m: ToWorker): void {
       break
     case 'interpret':
       n.interpret(m.name).then(
-        () => scheduleSnapshot(n.log),
+        () => {
+          markDirty('all') // every todo may read differently now
+          scheduleSnapshot(n.log)
+        },
         (err: unknown) => logger.warn('switching interpretation failed', { err }),
       )
       break

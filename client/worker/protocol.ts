@@ -20,6 +20,7 @@ import type { ChurnEntry, ColumnClocks } from '../../shared/todo-fold.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 import type { HistoryEntry } from '../../shared/history.ts'
 import type { TodoEvent } from '../../shared/event.ts'
+import type { TodoPatch } from './todo-patch.ts'
 
 /** A todo as the UI shows it. */
 export interface TodoView {
@@ -34,7 +35,11 @@ export interface TodoView {
 }
 
 export interface LogSnapshot {
-  todos: TodoView[]
+  /**
+   * The visible todos in creation order: all of them in the first snapshot after opening
+   * and after an interpretation switch, otherwise only what changed (todo-patch.ts).
+   */
+  todos: TodoView[] | TodoPatch
   /** The room's name from the log ('' if never named); see shared/room-meta.ts. */
   roomName: string
   /** Display names the replicas gave themselves in the log, by replica id. */

@@ -11,24 +11,34 @@
  */
 import type { TodoLog } from '../../shared/todo-log.ts'
 import type { RoomMeta } from '../../shared/room-meta.ts'
-import type { LogSnapshot } from './protocol.ts'
+import type { TodoId } from '../../shared/ids.ts'
+import type { LogSnapshot, TodoView } from './protocol.ts'
+import { diffTodos } from './todo-patch.ts'
 
 /**
  * A snapshot of `log` and the room's names (`meta`, undefined before they are read);
  * `withStateHash` false leaves stateHash null (see above).
  */
-export async function logSnapshot(log: TodoLog, meta: RoomMeta | undefined, withStateHash: boolean): Promise<LogSnapshot> {
+export async function logSnapshot(
+  log: TodoLog,
+  meta: RoomMeta | undefined,
+  withStateHash: boolean,
+  /** Only these todos changed since the last snapshot posted: send a patch. Null: send all. */
+  dirty: ReadonlySet<TodoId> | null = null,
+): Promise<LogSnapshot> {
+  const visible = log.visible()
+  const view = (t: (typeof visible)[number]): TodoView => ({
+    id: t.id,
+    content: t.content,
+    list: t.list,
+    completed: t.completed,
+    churn: t.churn,
+    clocks: t.clocks,
+  })
   return {
     roomName: meta?.name ?? '',
     peerNames: Object.fromEntries(meta?.peerNames ?? []),
-    todos: log.visible().map((t) => ({
-      id: t.id,
-      content: t.content,
-      list: t.list,
-      completed: t.completed,
-      churn: t.churn,
-      clocks: t.clocks,
-    })),
+    todos: dirty === null ? visible.map(view) : diffTodos(visible, dirty, view),
     eventCount: await log.store.count(),
     heads: await log.store.heads(),
     interpretation: log.interpretation,

@@ -144,6 +144,16 @@ describe('LWW-register table', () => {
     ])
   })
 
+  it('shows a long list a page of 200 rows at a time', async () => {
+    room.interpretation = 'lww-register'
+    room.todos = Array.from({ length: 250 }, (_, i) => view(todo(i + 1), `t${i}`))
+    wrapper = mount(InterpretationPanel)
+    expect(wrapper.findAll('[data-testid="register-row"]')).toHaveLength(200)
+    await wrapper.get('[data-testid="register-more"]').trigger('click')
+    expect(wrapper.findAll('[data-testid="register-row"]')).toHaveLength(250)
+    expect(wrapper.find('[data-testid="register-more"]').exists()).toBe(false)
+  })
+
   it('is only shown under lww-register', () => {
     room.todos = [view(todo(1), 'cook')]
     wrapper = mount(InterpretationPanel)

@@ -98,6 +98,9 @@ describe('TodoFooter', () => {
   })
 })
 
+/** Long lists mount a few items per animation frame: give them time on a busy machine. */
+const FRAMES = { timeout: 10_000 }
+
 describe('TodoList', () => {
   it('hides main and footer when there are no todos', () => {
     const w = mountWithApp(TodoList, { filter: 'all' })
@@ -158,4 +161,35 @@ describe('TodoList', () => {
     await w.get('input[aria-label="List"]').trigger('keydown', { key: 'Enter' })
     expect(room.setList).toHaveBeenCalledWith('a', 'home')
   })
+
+  it('renders a long list as its first 200 items, a few per frame, a Show more row and the newest 20; counts them all', async () => {
+    room.todos = Array.from({ length: 450 }, (_, i) => todo(`t${i}`, `todo ${i}`, i % 2 === 1))
+    const w = mountWithApp(TodoList, { filter: 'all' })
+    const titles = () => w.findAll('[data-testid="todo-title"]').map((t) => t.text())
+    expect(titles().length).toBeLessThan(200) // mounting starts small…
+    await vi.waitFor(() => expect(titles()).toHaveLength(220), FRAMES) // …and fills the page frame by frame
+    expect(titles()[199]).toBe('todo 199')
+    expect(titles()[200]).toBe('todo 430') // below the Show more row: the newest 20
+    expect(titles().at(-1)).toBe('todo 449')
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 200 more (230 not shown)')
+    expect(w.get('[data-testid="todo-count"]').text()).toBe('225 items left')
+    await w.get('[data-testid="show-more"]').trigger('click')
+    await vi.waitFor(() => expect(titles()).toHaveLength(420), FRAMES)
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 30 more (30 not shown)')
+    await w.get('[data-testid="show-more"]').trigger('click')
+    await vi.waitFor(() => expect(titles()).toHaveLength(450), FRAMES)
+    expect(titles()).toEqual(room.todos.map((t) => t.content)) // in order, each once
+    expect(w.find('[data-testid="show-more"]').exists()).toBe(false)
+  })
+
+  it('leaves the newest out while a catch-up is under way, so arriving todos do not re-render the list', async () => {
+    room.todos = Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`))
+    room.progress = { received: 10, expected: 100 }
+    const w = mountWithApp(TodoList, { filter: 'all' })
+    await vi.waitFor(() => expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(200), FRAMES)
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 100 more (100 not shown)')
+    room.progress = { received: 100, expected: 100 }
+    await vi.waitFor(() => expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(220), FRAMES)
+  })
+
 })

@@ -126,5 +126,20 @@ describe('TodoHistory', () => {
     await flushPromises()
     expect(wrapper.get('[role="alert"]').text()).toContain('disk on fire')
   })
-})
 
+  it('in a room of many todos lists the first 100 and finds others by part of their title', async () => {
+    room.todos = Array.from({ length: 250 }, (_, i) => view(todo(i + 1), `errand ${i + 1}`))
+    wrapper = mount(TodoHistory)
+    await flushPromises()
+    const options = () => wrapper!.findAll('select option').map((o) => o.text()).slice(1) // minus "Choose a todo…"
+    expect(options()).toHaveLength(100)
+    expect(wrapper.get('[data-testid="history-unlisted"]').text()).toContain('150 more todos not listed')
+    await wrapper.get('[data-testid="history-find"]').setValue('errand 24')
+    expect(options()).toEqual(['errand 24', 'errand 240', 'errand 241', 'errand 242', 'errand 243', 'errand 244', 'errand 245', 'errand 246', 'errand 247', 'errand 248', 'errand 249'])
+    expect(wrapper.find('[data-testid="history-unlisted"]').exists()).toBe(false)
+    // The chosen todo stays in the select when Find changes.
+    await wrapper.get('select').setValue(todo(247))
+    await wrapper.get('[data-testid="history-find"]').setValue('errand 3')
+    expect(options()).toContain('errand 247')
+  })
+})

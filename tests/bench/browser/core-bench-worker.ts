@@ -122,7 +122,7 @@ async function coldStart(file: string): Promise<ColdStart> {
     firstSnapshotMs: t3 - t2,
     totalMs: t3 - t0,
     stateHashMs: t4 - t3,
-    visibleTodos: first.todos.length,
+    visibleTodos: Array.isArray(first.todos) ? first.todos.length : Number.NaN, // a first snapshot is full
     eventCount: first.eventCount,
     todoStates,
   }

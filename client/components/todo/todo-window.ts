@@ -1,0 +1,33 @@
+/**
+ * Which todos a long list renders. A room caught up from a peer can hold tens of
+ * thousands of todos, and rendering them all blocks the UI thread for seconds on every
+ * change (`npm run bench -- ui`), so the list renders
+ *
+ *   the first `limit` todos (TODO_PAGE at first; "Show more" adds a page)
+ *   a "Show more" row standing for the `hidden` ones
+ *   the newest TODO_TAIL todos, so a todo just added shows at the bottom, where
+ *   TodoMVC puts it. Not while a catch-up is under way: its todos arrive at the end of
+ *   the list, and a tail that slides with every batch would re-render with every batch.
+ *
+ * Counters (items left, Mark all, Clear completed) always count every todo.
+ */
+
+/** Todos rendered at first, and how many more each "Show more" adds. */
+export const TODO_PAGE = 200
+/** Newest todos rendered below the "Show more" row. */
+export const TODO_TAIL = 20
+
+export interface TodoWindow {
+  /** Render shown[0 .. head). */
+  head: number
+  /** Todos between head and tail, not rendered. */
+  hidden: number
+  /** Render the last `tail` todos. */
+  tail: number
+}
+
+export function todoWindow(total: number, limit: number, withTail: boolean): TodoWindow {
+  if (total <= limit) return { head: total, hidden: 0, tail: 0 }
+  const tail = withTail ? Math.min(TODO_TAIL, total - limit) : 0
+  return { head: limit, hidden: total - limit - tail, tail }
+}

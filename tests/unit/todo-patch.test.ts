@@ -1,0 +1,75 @@
+/**
+ * Todo patches (client/worker/todo-patch.ts): after its first snapshot the worker sends
+ * only the todos that changed, with their new index, and the UI thread rebuilds the list.
+ * Applying the patch must give exactly the worker's list, keeping every unchanged todo's
+ * object (so Vue does not re-render it).
+ */
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import type { TodoId } from '../../shared/ids.ts'
+import type { TodoView } from '../../client/worker/protocol.ts'
+import { applyTodoPatch, diffTodos } from '../../client/worker/todo-patch.ts'
+import { keepUnchanged } from '../../client/stores/keep-unchanged.ts'
+import { todo } from '../helpers/fixtures.ts'
+
+const view = (n: number, content: string, completed = false): TodoView => ({ id: todo(n), content, list: null, completed, churn: [], clocks: null })
+const same = (t: TodoView) => t
+
+describe('diffTodos and applyTodoPatch', () => {
+  it('insert a new todo at its place in creation order, and drop a deleted one', () => {
+    const before = [view(1, 'a'), view(2, 'b'), view(4, 'd')]
+    const after = [view(1, 'a'), view(3, 'c'), view(4, 'd')]
+    const patch = diffTodos(after, new Set([todo(2), todo(3)]), same)
+    expect(patch).toEqual({ changed: [[1, after[1]]], gone: [todo(2)] })
+    const next = applyTodoPatch(before, patch)
+    expect(next).toEqual(after)
+    expect(next[0]).toBe(before[0])
+    expect(next[2]).toBe(before[2])
+  })
+
+  it('an empty patch returns the very same list', () => {
+    const before = [view(1, 'a')]
+    expect(applyTodoPatch(before, diffTodos(before, new Set(), same))).toBe(before)
+  })
+
+  it('rebuild the worker list from any earlier list, keeping unchanged objects', () => {
+    // A universe of todos in creation order; each list is a subset, each todo in a version.
+    const state = fc.array(fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }), { minLength: 0, maxLength: 40 })
+    fc.assert(
+      fc.property(state, state, fc.array(fc.nat(39)), (was, now, extraDirty) => {
+        const list = (versions: Array<number | null>) =>
+          versions.flatMap((v, i) => (v === null ? [] : [view(i, `todo ${i} v${v}`, v % 2 === 1)]))
+        const before = list(was)
+        const after = list(now)
+        // The worker marks every todo an event touched: at least those that differ, maybe more.
+        const dirty = new Set<TodoId>(extraDirty.map((i) => todo(i)))
+        for (let i = 0; i < Math.max(was.length, now.length); i++) if ((was[i] ?? null) !== (now[i] ?? null)) dirty.add(todo(i))
+        const next = applyTodoPatch(before, diffTodos(after, dirty, same))
+        expect(next).toEqual(after)
+        for (const t of next) if (!dirty.has(t.id)) expect(before).toContain(t)
+      }),
+      { numRuns: 500 },
+    )
+  })
+})
+
+describe('keepUnchanged', () => {
+  it('swaps equal todos back to the objects already held, and returns the old list when nothing changed', () => {
+    const before = [view(1, 'a'), view(2, 'b')]
+    const same2 = keepUnchanged(before, [view(1, 'a'), view(2, 'b')])
+    expect(same2).toBe(before)
+    const changed = keepUnchanged(before, [view(1, 'a'), view(2, 'b', true), view(3, 'c')])
+    expect(changed[0]).toBe(before[0])
+    expect(changed[1]).not.toBe(before[1])
+    expect(changed[1]!.completed).toBe(true)
+    expect(changed).toHaveLength(3)
+  })
+
+  it('sees a change in churn or clocks', () => {
+    const before = [view(1, 'a')]
+    const churned = { ...view(1, 'a'), churn: [{ event: 'e1', author: 'r', time: 1, lamport: 2, undid: 'e0' }] } as unknown as TodoView
+    expect(keepUnchanged(before, [churned])[0]).toBe(churned)
+    const clocked = { ...view(1, 'a'), clocks: { content: { lamport: 1, author: 'r' }, list: null, completed: null } } as unknown as TodoView
+    expect(keepUnchanged(before, [clocked])[0]).toBe(clocked)
+  })
+})
