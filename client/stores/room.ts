@@ -74,11 +74,24 @@ export const useRoomStore = defineStore('room', () => {
   const ownName = ref(loadOwnName(localStorage))
   const rooms = useRoomsStore()
   const ready = computed(() => replica.value !== null)
-  const remaining = computed(() => todos.value.filter((t) => !t.completed).length)
+  /** Active todos and the lists in use, in one pass (a room can hold 25k todos). */
+  const tally = computed(() => {
+    let active = 0
+    const inUse = new Set<string>()
+    for (const t of todos.value) {
+      if (!t.completed) active++
+      if (t.list) inUse.add(t.list)
+    }
+    return { active, lists: [...inUse].sort() }
+  })
+  const remaining = computed(() => tally.value.active)
   const completedCount = computed(() => todos.value.length - remaining.value)
   const allCompleted = computed(() => todos.value.length > 0 && remaining.value === 0)
   /** The lists in use, sorted, for suggestions when moving a todo. */
-  const lists = computed(() => [...new Set(todos.value.map((t) => t.list).filter((l): l is string => !!l))].sort())
+  const lists = computed((previous?: string[]) => {
+    const next = tally.value.lists
+    return previous && previous.join('\n') === next.join('\n') ? previous : next // unchanged: no re-render
+  })
   let session: RoomSession | null = null
 
   function join(next: RoomAddress): void {

@@ -25,10 +25,10 @@ export function parseTodoFilter(query: LocationQuery): TodoFilter {
 }
 
 /** The todos a filter shows, in the order given. */
-export function filterTodos(todos: readonly TodoView[], filter: TodoFilter): TodoView[] {
+export function filterTodos(todos: readonly TodoView[], filter: TodoFilter): readonly TodoView[] {
   switch (filter) {
     case 'all':
-      return [...todos]
+      return todos // not a copy: a 25k-todo room copies it on every change otherwise
     case 'active':
       return todos.filter((t) => !t.completed)
     case 'completed':
