@@ -18,6 +18,7 @@ import * as SQLite from '@journeyapps/wa-sqlite'
 import { OPFSCoopSyncVFS } from '@journeyapps/wa-sqlite/src/examples/OPFSCoopSyncVFS.js'
 import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url'
 import { SqliteEventStore } from './sqlite-event-store.ts'
+import { combineWalWrites } from './wal-write-combining.ts'
 import { OPFS_DATABASE_DIRECTORY, SIDE_FILE_SUFFIXES, databaseFiles, removeDatabaseFiles } from './opfs-directory.ts'
 
 export { OPFS_DATABASE_DIRECTORY, listOpfsDatabases } from './opfs-directory.ts'
@@ -55,6 +56,8 @@ function opfsSqlite(): Promise<OpfsSqlite> {
     // <replica>.db` plus `-journal`) are longer, and SQLite reports an over-long path
     // only as "disk I/O error". Read by vfs_register, so set before it.
     vfs.mxPathname = MAX_PATHNAME
+    // A commit's WAL frames in one OPFS write instead of two per page (see the module).
+    combineWalWrites(vfs)
     sqlite3.vfs_register(vfs, false)
     openedVfs = vfs
     return { sqlite3, vfs }
