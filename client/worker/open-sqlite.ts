@@ -79,7 +79,10 @@ export async function openOpfsStore(fileName: string): Promise<SqliteEventStore>
     // checks (~105 µs -> ~10 µs per SELECT on OPFS; 5,000 id lookups 6.7 s -> 0.13 s), and
     // WAL, which exclusive mode allows without shared memory, halves the page writes of a
     // commit. Every page SQLite does not cache is a synchronous OPFS read: 32 MiB keeps
-    // the indexes of a 100k-event log in memory.
+    // the indexes of a 100k-event log in memory. synchronous stays at the build's default,
+    // NORMAL: in WAL mode a commit is written to the WAL file but not flushed to disk, so
+    // it survives a crash of the tab or the browser, and only an OS crash or power loss
+    // can take the last commits before a checkpoint (peers hold them too, and resend).
     await sqlite3.exec(db, 'PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY')
     return await SqliteEventStore.open(sqlite3, db)
   } catch (err) {
