@@ -4,6 +4,8 @@
  *   key   changes (another todo, another page) ─▶ run at once
  *   pulse changes (the log grew)               ─▶ run after `delayMs` of quiet (a burst of
  *                                                 10k synced events costs one query)
+ *   paused (e.g. while catching up)            ─▶ pulses wait; one run when it ends, if
+ *                                                 the pulse changed meanwhile
  *
  * Only the newest run's answer is kept: a slow answer to a superseded run never
  * overwrites a newer one. A failed run keeps the last data, sets `error` and logs.
@@ -18,6 +20,8 @@ export interface LiveQueryOptions<K, T> {
   run: (key: K) => Promise<T>
   initial: T
   delayMs?: number
+  /** While true, pulses do not rerun the query; a pulse missed meanwhile reruns it once after. */
+  paused?: () => boolean
 }
 
 export function useLiveQuery<K, T>(opts: LiveQueryOptions<K, T>) {
@@ -52,10 +56,22 @@ export function useLiveQuery<K, T>(opts: LiveQueryOptions<K, T>) {
     )
   }
 
-  watch(opts.key, refresh)
-  watch(opts.pulse, () => {
+  const paused = opts.paused ?? (() => false)
+  let missed = false
+  function pulsed(): void {
     cancelTimer()
+    if (paused()) {
+      missed = true
+      return
+    }
     timer = setTimeout(refresh, opts.delayMs ?? 150)
+  }
+  watch(opts.key, refresh)
+  watch(opts.pulse, pulsed)
+  watch(paused, (now) => {
+    if (now || !missed) return
+    missed = false
+    pulsed()
   })
   onScopeDispose(() => {
     cancelTimer()
