@@ -25,6 +25,11 @@
  * 50 ms), ui_catchup_blocked_ms (the sum of each long task's time beyond 50 ms),
  * ui_load_max_task_ms, catchup_s, events, todos, and `visits` with each visit's numbers
  * and long tasks. UI_BENCH_TRACE=<file> traces each visit into <file>.1, <file>.2, ….
+ *
+ * Then one more visit is traced (Chrome's trace, not the Long Tasks API), to split each
+ * long task into the UI thread's own CPU time and time spent waiting for a core:
+ * ui_catchup_max_task_cpu_ms is the most CPU time the UI thread spent in one task during
+ * that catch-up, and traced_visit lists each long task's wall and CPU milliseconds.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -95,7 +100,10 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
     // put into the page (each one mounted costs; a page of them should be mounted once).
     ;(window as unknown as { __itemsMounted: number }).__itemsMounted = 0
     new MutationObserver((records) => {
-      if (w.__catchupStart < 0 && document.querySelector('[data-testid="sync-progress"]')) w.__catchupStart = performance.now()
+      if (w.__catchupStart < 0 && document.querySelector('[data-testid="sync-progress"]')) {
+        w.__catchupStart = performance.now()
+        performance.mark('peerlog:catchup-start') // for the trace (threadCpu below)
+      }
       for (const r of records)
         for (const node of r.addedNodes)
           if (node instanceof HTMLElement && node.dataset.testid === 'todo-item') (window as unknown as { __itemsMounted: number }).__itemsMounted++
@@ -103,6 +111,7 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
   })
   await b.goto(link)
   await waitForEvents(b, events)
+  await b.evaluate(() => performance.mark('peerlog:catchup-end'))
   // Let the last snapshot render and the observer deliver its entries.
   await b.waitForTimeout(1000)
   return b.evaluate(() => {
@@ -110,6 +119,38 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
     const itemsMounted = (window as unknown as { __itemsMounted: number }).__itemsMounted
     return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted }
   })
+}
+
+interface TraceEvent {
+  name: string
+  ph: string
+  pid: number
+  tid: number
+  ts: number
+  dur?: number
+  tdur?: number
+  args?: { name?: string }
+}
+
+/**
+ * From a trace of one visit: each UI-thread task of the catch-up window that took over
+ * 50 ms of wall time, with the CPU time the UI thread itself spent in it (`tdur`). A task
+ * whose CPU time is far below its wall time waited for a core: on this 2-core machine
+ * the sending browser, the receiving worker and the UI thread share two.
+ */
+function threadCpu(events: TraceEvent[]): { tasks: Array<{ wall_ms: number; cpu_ms: number }>; max_cpu_ms: number } {
+  const start = events.find((e) => e.name === 'peerlog:catchup-start')
+  const end = events.find((e) => e.name === 'peerlog:catchup-end')
+  if (!start || !end) throw new Error('the trace lacks the catch-up marks')
+  const main = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === start.pid)
+  const tids = new Set(main.map((e) => e.tid))
+  const inWindow = events.filter(
+    (e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === start.pid && tids.has(e.tid) && e.ts + (e.dur ?? 0) >= start.ts && e.ts <= end.ts,
+  )
+  return {
+    tasks: inWindow.filter((e) => (e.dur ?? 0) > 50_000).map((e) => ({ wall_ms: round((e.dur ?? 0) / 1000), cpu_ms: round((e.tdur ?? 0) / 1000) })),
+    max_cpu_ms: round(Math.max(0, ...inWindow.map((e) => (e.tdur ?? 0) / 1000))),
+  }
 }
 
 /** One visit's numbers: the catch-up window's long tasks, and the whole visit's. */
@@ -128,18 +169,30 @@ function summarize(v: Visit) {
   }
 }
 
-/** A fresh profile joins `link` and catches up on `n` events; traced into `traceFile` if given. */
-async function joinFresh(link: string, n: number, traceFile: string | undefined, progress: (text: string) => void): Promise<Visit> {
+/**
+ * A fresh profile joins `link` and catches up on `n` events. `trace`: null, or record a
+ * Chrome trace (written to `trace.file` if set) and analyse it with threadCpu.
+ */
+async function joinFresh(
+  link: string,
+  n: number,
+  trace: { file?: string } | null,
+  progress: (text: string) => void,
+): Promise<Visit & { cpu: ReturnType<typeof threadCpu> | null }> {
+  const traceFile = trace?.file
   const profiles: string[] = []
   const ctx = await persistentBrowser(profiles)
   try {
     const b = ctx.pages()[0] ?? (await ctx.newPage())
     b.on('pageerror', (err) => progress(`B page error: ${err.message}`))
-    const cdp = traceFile ? await ctx.newCDPSession(b) : null
-    const traceEvents: unknown[] = []
+    const cdp = trace ? await ctx.newCDPSession(b) : null
+    const traceEvents: TraceEvent[] = []
     if (cdp) {
-      cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...e.value))
-      await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute', transferMode: 'ReportEvents' })
+      cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown as TraceEvent[])))
+      await cdp.send('Tracing.start', {
+        categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing',
+        transferMode: 'ReportEvents',
+      })
       // UI_BENCH_CPU=1: a JS CPU profile beside it (<file>.cpuprofile), on the trace's
       // clock. Sampling slows the page down: long tasks grow under it.
       if (process.env.UI_BENCH_CPU) {
@@ -149,7 +202,8 @@ async function joinFresh(link: string, n: number, traceFile: string | undefined,
       }
     }
     const result = await visit(b, link, n)
-    if (cdp && traceFile) {
+    let cpu: ReturnType<typeof threadCpu> | null = null
+    if (cdp) {
       if (process.env.UI_BENCH_CPU) {
         const { profile } = await cdp.send('Profiler.stop')
         await writeFile(`${traceFile}.cpuprofile`, JSON.stringify(profile))
@@ -157,11 +211,14 @@ async function joinFresh(link: string, n: number, traceFile: string | undefined,
       const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve))
       await cdp.send('Tracing.end')
       await done
-      await writeFile(traceFile, JSON.stringify({ traceEvents }))
-      progress(`wrote ${traceFile}`)
+      if (traceFile) {
+        await writeFile(traceFile, JSON.stringify({ traceEvents }))
+        progress(`wrote ${traceFile}`)
+      }
+      cpu = threadCpu(traceEvents)
     }
     if ((await eventCount(b).textContent())?.trim() !== String(n)) throw new Error('B does not show every event')
-    return result
+    return { ...result, cpu }
   } finally {
     await ctx.close().catch(() => undefined)
     for (const p of profiles) await rm(p, { recursive: true, force: true })
@@ -186,6 +243,7 @@ export const uiSuite: Suite = {
     const profiles: string[] = []
     let ctxA: BrowserContext | null = null
     const visits: ReturnType<typeof summarize>[] = []
+    let traced: ReturnType<typeof threadCpu> | null = null
     let browserVersion = ''
     try {
       ctxA = await persistentBrowser(profiles)
@@ -201,11 +259,15 @@ export const uiSuite: Suite = {
       browserVersion = product.replace(/^[^/]*\//, '')
       for (let i = 0; i < UI_CONFIG.visits; i++) {
         progress(`visit ${i + 1}/${UI_CONFIG.visits}: a fresh profile joins and catches up`)
-        const trace = process.env.UI_BENCH_TRACE ? `${process.env.UI_BENCH_TRACE}.${i + 1}` : undefined
+        const trace = process.env.UI_BENCH_TRACE ? { file: `${process.env.UI_BENCH_TRACE}.${i + 1}` } : null
         const v = summarize(await joinFresh(link, n, trace, progress))
         progress(`  longest task during catch-up ${v.ui_catchup_max_task_ms} ms, ${v.ui_catchup_longtasks} over 50 ms, catch-up ${v.catchup_s} s`)
         visits.push(v)
       }
+      // One more visit, traced: how much of each long task was the UI thread's own work.
+      progress('traced visit: UI-thread CPU time of the long tasks')
+      traced = (await joinFresh(link, n, {}, progress)).cpu
+      progress(`  ${traced?.tasks.map((t) => `${t.wall_ms} ms wall / ${t.cpu_ms} ms cpu`).join(', ') || 'no long task'}`)
     } finally {
       await ctxA?.close().catch(() => undefined)
       await server.close()
@@ -229,6 +291,8 @@ export const uiSuite: Suite = {
       ui_catchup_longtasks: mid('ui_catchup_longtasks'),
       ui_catchup_blocked_ms: mid('ui_catchup_blocked_ms'),
       ui_load_max_task_ms: mid('ui_load_max_task_ms'),
+      ui_catchup_max_task_cpu_ms: traced?.max_cpu_ms ?? null,
+      traced_visit: traced,
       visits,
     }
     const each = (key: 'ui_catchup_max_task_ms' | 'ui_catchup_longtasks') => `each visit: ${visits.map((v) => v[key]).join(', ')}`
@@ -238,6 +302,12 @@ export const uiSuite: Suite = {
       { measure: 'UI-thread tasks over 50 ms during catch-up (median)', value: json.ui_catchup_longtasks, unit: '', note: each('ui_catchup_longtasks') },
       { measure: 'UI-thread time blocked beyond 50 ms, summed (median)', value: json.ui_catchup_blocked_ms, unit: 'ms' },
       { measure: 'longest UI-thread task over the whole visit (median)', value: json.ui_load_max_task_ms, unit: 'ms', note: 'page load included' },
+      {
+        measure: 'most UI-thread CPU in one task during catch-up (traced visit)',
+        value: json.ui_catchup_max_task_cpu_ms,
+        unit: 'ms',
+        note: `its long tasks, wall / cpu ms: ${traced?.tasks.map((t) => `${t.wall_ms}/${t.cpu_ms}`).join(', ') || 'none'}`,
+      },
       { measure: 'todo items put into the page (first visit)', value: visits[0]?.todo_items_mounted ?? null, unit: '', note: 'the list renders a window' },
     ]
     return { summary: `${machine.cpus} cpus, load ${machine.load_avg_1m_start} → ${json.machine.load_avg_1m_end}, chromium ${browserVersion}, ${visits.length} visits`, rows, json }
