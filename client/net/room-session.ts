@@ -404,6 +404,10 @@ export class RoomSession {
   }
 
   #fromWorker(m: unknown): void {
+    // A message the worker posted before close() may still arrive: drop it. Snapshots
+    // after the first are patches (worker/todo-patch.ts), and one applied to the next
+    // room's list would corrupt it.
+    if (this.#closed) return
     const listener = this.#listener
     if (!isFromWorker(m)) {
       console.warn('[room-session] unknown message from worker dropped', m)

@@ -139,9 +139,14 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
       scheduleSnapshot(log)
     },
   })
-  // The list first; the state hash follows in the next snapshot (see snapshot.ts).
-  dirty = new Set() // later snapshots patch this one
-  post({ type: 'opened', replica, snapshot: await logSnapshot(log, roomMeta?.meta, false) })
+  // The list first; the state hash follows in the next snapshot (see snapshot.ts). Posted
+  // through the snapshot chain, so no patch can overtake the list it applies to.
+  const opened = snapshots.then(async () => {
+    dirty = new Set() // later snapshots patch this one
+    post({ type: 'opened', replica, snapshot: await logSnapshot(log, roomMeta?.meta, false) })
+  })
+  snapshots = opened.catch(() => undefined) // a failure is reported by open(); the chain goes on
+  await opened
   scheduleSnapshot(log)
   for (const m of early.splice(0)) handle(m)
 }
