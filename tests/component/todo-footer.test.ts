@@ -6,6 +6,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
+import { nextTick } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
 import { type Router, createMemoryHistory, createRouter } from 'vue-router'
 import TodoFooter from '../../client/components/todo/TodoFooter.vue'
@@ -102,10 +103,16 @@ describe('TodoFooter', () => {
 const FRAMES = { timeout: 10_000 }
 
 describe('TodoList', () => {
-  it('hides main and footer when there are no todos', () => {
+  it('hides main and footer when there are no todos (laid out off screen, not display: none)', () => {
     const w = mountWithApp(TodoList, { filter: 'all' })
-    expect(w.get<HTMLElement>('.main').element.style.display).toBe('none')
-    expect(w.get<HTMLElement>('.footer').element.style.display).toBe('none')
+    for (const part of ['.main', '.footer']) {
+      expect(w.get<HTMLElement>(part).element.style.visibility).toBe('hidden')
+    }
+    expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(0)
+    room.todos = [todo('a', 'one')]
+    return nextTick(() => {
+      for (const part of ['.main', '.footer']) expect(w.get<HTMLElement>(part).element.style.visibility).toBe('')
+    })
   })
 
   it('shows the todos the filter asks for, in the order given', () => {
