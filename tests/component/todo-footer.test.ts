@@ -189,14 +189,23 @@ describe('TodoList', () => {
     expect(w.find('[data-testid="show-more"]').exists()).toBe(false)
   })
 
-  it('leaves the newest out while a catch-up is under way, so arriving todos do not re-render the list', async () => {
+  it('while a catch-up is under way renders a screenful and no newest, the rest when it ends or on Show more', async () => {
     room.todos = Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`))
     room.progress = { received: 10, expected: 100 }
     const w = mountWithApp(TodoList, { filter: 'all' })
-    await vi.waitFor(() => expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(200), FRAMES)
-    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 100 more (100 not shown)')
+    const items = () => w.findAll('[data-testid="todo-item"]')
+    await vi.waitFor(() => expect(items()).toHaveLength(20), FRAMES)
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 180 more (280 not shown)')
     room.progress = { received: 100, expected: 100 }
-    await vi.waitFor(() => expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(220), FRAMES)
+    await vi.waitFor(() => expect(items()).toHaveLength(220), FRAMES) // first page + newest 20
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 80 more (80 not shown)')
+
+    room.progress = { received: 0, expected: 50 } // another catch-up: a screenful again
+    await vi.waitFor(() => expect(items()).toHaveLength(20), FRAMES)
+    await w.get('[data-testid="show-more"]').trigger('click')
+    await vi.waitFor(() => expect(items()).toHaveLength(200), FRAMES)
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 100 more (100 not shown)')
   })
+
 
 })

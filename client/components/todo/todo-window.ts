@@ -9,6 +9,10 @@
  *   TodoMVC puts it. Not while a catch-up is under way: its todos arrive at the end of
  *   the list, and a tail that slides with every batch would re-render with every batch.
  *
+ * While a catch-up is under way the first page is cut to TODO_CATCHUP_ROWS, about a
+ * screenful, unless "Show more" is pressed: mounting the rest of the page competes with
+ * the catch-up for the CPU, and below the fold it can wait until the catch-up is done.
+ *
  * Counters (items left, Mark all, Clear completed) always count every todo.
  */
 
@@ -16,6 +20,8 @@
 export const TODO_PAGE = 200
 /** Newest todos rendered below the "Show more" row. */
 export const TODO_TAIL = 20
+/** The first page while a catch-up is under way (see above). */
+export const TODO_CATCHUP_ROWS = 20
 
 export interface TodoWindow {
   /** Render shown[0 .. head). */
