@@ -207,7 +207,7 @@ async function joinFresh(
       })
       // UI_BENCH_CPU=1: a JS CPU profile beside it (<file>.cpuprofile), on the trace's
       // clock. Sampling slows the page down: long tasks grow under it.
-      if (process.env.UI_BENCH_CPU) {
+      if (process.env.UI_BENCH_CPU && traceFile) {
         await cdp.send('Profiler.enable')
         await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
         await cdp.send('Profiler.start')
@@ -216,7 +216,7 @@ async function joinFresh(
     const result = await visit(b, link, n)
     let cpu: ReturnType<typeof threadCpu> | null = null
     if (cdp) {
-      if (process.env.UI_BENCH_CPU) {
+      if (process.env.UI_BENCH_CPU && traceFile) {
         const { profile } = await cdp.send('Profiler.stop')
         await writeFile(`${traceFile}.cpuprofile`, JSON.stringify(profile))
       }
