@@ -153,6 +153,8 @@ export class RoomSession {
   /** Filled once loaded; PeerMesh reads it each time it creates a link. */
   readonly #iceServers: RTCIceServer[] = []
   #closed = false
+  /** An answer to the worker for the last snapshot is waiting for the next frame (#ackRendered). */
+  #ackScheduled = false
 
   constructor(
     address: RoomAddress,
@@ -399,6 +401,24 @@ export class RoomSession {
     this.#worker.terminate()
   }
 
+  /**
+   * Tells the worker once the snapshot just handed to the store has been drawn: after
+   * the next frame (a task queued from requestAnimationFrame runs after that frame's
+   * style, layout and paint). The worker holds catch-up batches back until then, so the
+   * UI thread gets a core to render on (worker/ui-yield.ts). A hidden tab draws no
+   * frames: it answers at once.
+   */
+  #ackRendered(): void {
+    if (this.#ackScheduled) return
+    this.#ackScheduled = true
+    const ack = (): void => {
+      this.#ackScheduled = false
+      if (!this.#closed) this.#post({ type: 'rendered' })
+    }
+    if (document.visibilityState === 'hidden') setTimeout(ack, 0)
+    else requestAnimationFrame(() => setTimeout(ack, 0))
+  }
+
   #post(m: ToWorker, transfer: Transferable[] = []): void {
     this.#worker.postMessage(m, transfer)
   }
@@ -421,9 +441,11 @@ export class RoomSession {
         this.#sendPresence() // links that opened before the log did heard us without it
         listener.replica(msg.replica)
         listener.snapshot(msg.snapshot)
+        this.#ackRendered()
         break
       case 'state':
         listener.snapshot(msg.snapshot)
+        this.#ackRendered()
         break
       case 'send': {
         const at = msg.peer.indexOf(':')

@@ -22,12 +22,15 @@ import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
 import { type FromWorker, type ToWorker, isToWorker } from './protocol.ts'
 import { logSnapshot } from './snapshot.ts'
+import { UiYield } from './ui-yield.ts'
 
 const logger = consoleLogger('log-worker')
 let node: ReplicaNode | null = null
 let roomMeta: RoomMetaView | null = null
 /** Inputs that arrive while the database opens are replayed once it is open. */
 const early: ToWorker[] = []
+/** Catch-up batches wait while the UI renders a posted snapshot (ui-yield.ts). */
+const uiYield = new UiYield()
 
 function post(message: FromWorker): void {
   if (message.type === 'send') {
@@ -39,6 +42,7 @@ function post(message: FromWorker): void {
     postMessage({ ...message, bytes: owned }, { transfer: [owned.buffer] })
   } else {
     postMessage(message)
+    if (message.type === 'state' || message.type === 'opened') uiYield.posted()
   }
 }
 
@@ -52,6 +56,8 @@ function post(message: FromWorker): void {
 let dirty: Set<TodoId> | null = null
 let snapshotQueued = false
 let snapshots: Promise<void> = Promise.resolve()
+/** Resolves once the snapshot scheduled last has been posted (or failed). */
+let snapshotPosted: Promise<void> = Promise.resolve()
 function markDirty(todos: Iterable<TodoId> | 'all'): void {
   if (todos === 'all') dirty = null
   else if (dirty) for (const id of todos) dirty.add(id)
@@ -59,6 +65,8 @@ function markDirty(todos: Iterable<TodoId> | 'all'): void {
 function scheduleSnapshot(log: TodoLog): void {
   if (snapshotQueued) return
   snapshotQueued = true
+  let posted!: () => void
+  snapshotPosted = new Promise((resolve) => (posted = resolve))
   setTimeout(() => {
     snapshotQueued = false
     snapshots = snapshots.then(async () => {
@@ -70,6 +78,7 @@ function scheduleSnapshot(log: TodoLog): void {
         dirty = null // the UI missed these changes: the next snapshot sends everything
         logger.warn('snapshot failed', { err })
       }
+      posted()
     })
   }, 0)
 }
@@ -130,7 +139,13 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
     log,
     logger,
     send: (peer, bytes) => post({ type: 'send', peer, bytes }),
-    gatherFrames: nextTask,
+    // Before a catch-up batch: the snapshot of the batch before goes out first, then the
+    // UI gets to draw it (ui-yield.ts). Frames that arrive meanwhile join this batch.
+    gatherFrames: async () => {
+      await nextTask()
+      await snapshotPosted
+      await uiYield.settled()
+    },
     onInputFailed: (_what, err) =>
       post({ type: 'peer-changes-failed', message: (err as Error).message ?? String(err), full: isStorageFull(err, takeVfsError()) }),
     onStored: (events) => {
@@ -171,6 +186,10 @@ function handle(m: ToWorker): void {
       const full = isStorageFull(err, takeVfsError())
       post({ type: 'fatal', message: `Could not open local storage: ${(err as Error).message ?? String(err)}`, full })
     })
+    return
+  }
+  if (m.type === 'rendered') {
+    uiYield.rendered()
     return
   }
   if (!node) {

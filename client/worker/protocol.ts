@@ -13,6 +13,8 @@
  *                                 ◀───────────  send(peer, bytes)   (to the data channel)
  *                                 ◀───────────  links (link → replica, as each hello names it)
  *                                 ◀───────────  state (after every change)
+ *   rendered                      ───────────▶  the UI drew the last state: catch-up
+ *                                               batches go on (ui-yield.ts)
  */
 import type { ReplicaId, RoomId, TodoId } from '../../shared/ids.ts'
 import type { EventValue } from '../../shared/event.ts'
@@ -81,6 +83,8 @@ export type ToWorker =
   | { type: 'link-open'; peer: string }
   | { type: 'link-frame'; peer: string; bytes: Uint8Array }
   | { type: 'link-close'; peer: string }
+  /** The UI rendered the last snapshot it was sent (see ui-yield.ts). */
+  | { type: 'rendered' }
 
 export type FromWorker =
   | { type: 'opened'; replica: ReplicaId; snapshot: LogSnapshot }
@@ -101,7 +105,7 @@ export type FromWorker =
   /** Events from a peer could not be stored (`full`: storage is full); see ReplicaNode onInputFailed. */
   | { type: 'peer-changes-failed'; message: string; full: boolean }
 
-const TO_WORKER = new Set(['open', 'act', 'act-each', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close'])
+const TO_WORKER = new Set(['open', 'act', 'act-each', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close', 'rendered'])
 const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal', 'peer-changes-failed'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */
