@@ -142,4 +142,15 @@ describe('TodoHistory', () => {
     await wrapper.get('[data-testid="history-find"]').setValue('errand 3')
     expect(options()).toContain('errand 247')
   })
+  it('holds its choices still during a catch-up, and catches up when it ends', async () => {
+    wrapper = mount(TodoHistory)
+    const options = () => wrapper!.findAll('option').map((o) => o.text())
+    room.progress = { received: 10, expected: 100 }
+    room.todos = [...room.todos, view(todo(3), 'arrived from a peer')]
+    await flushPromises()
+    expect(options()).toEqual(['Choose a todo…', 'oat milk', 'walk the dog'])
+    room.progress = { received: 100, expected: 100 }
+    await flushPromises()
+    expect(options()).toEqual(['Choose a todo…', 'oat milk', 'walk the dog', 'arrived from a peer'])
+  })
 })
