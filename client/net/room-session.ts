@@ -406,7 +406,7 @@ export class RoomSession {
    * the next frame (a task queued from requestAnimationFrame runs after that frame's
    * style, layout and paint). The worker holds catch-up batches back until then, so the
    * UI thread gets a core to render on (worker/ui-yield.ts). A hidden tab draws no
-   * frames: it answers at once.
+   * frames and its timers are throttled (up to a second apart): it answers at once.
    */
   #ackRendered(): void {
     if (this.#ackScheduled) return
@@ -415,7 +415,7 @@ export class RoomSession {
       this.#ackScheduled = false
       if (!this.#closed) this.#post({ type: 'rendered' })
     }
-    if (document.visibilityState === 'hidden') setTimeout(ack, 0)
+    if (document.visibilityState === 'hidden') ack()
     else requestAnimationFrame(() => setTimeout(ack, 0))
   }
 
