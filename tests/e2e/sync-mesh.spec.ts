@@ -69,7 +69,11 @@ test('a fresh browser catches up on 10k events with a moving progress bar', asyn
   await expect(b.getByTestId('todo-count')).toHaveText('1666 items left')
   const hashOf = (p: Page) => p.evaluate(() => document.querySelector('[data-testid="state-hash"]')?.getAttribute('title') ?? '')
   expect(await hashOf(b)).toBe(await hashOf(a))
-  const distinct = new Set(seen.filter((v) => v > 0 && v < 10_000))
+  // Moving: shown at 0 when the catch-up is announced, then at one value or more on the
+  // way to 10k. It advances per stored batch (up to 4 frames, ~7k events), so 10k events
+  // can take as few as two batches: 0, one step, done.
+  const distinct = new Set(seen.filter((v) => v < 10_000))
+  expect(distinct.has(0), `progress values seen: ${seen.join(', ')}`).toBe(true)
   expect(distinct.size, `progress values seen: ${[...distinct].join(', ')}`).toBeGreaterThanOrEqual(2)
 })
 
