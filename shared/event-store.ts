@@ -34,6 +34,16 @@ export interface EventStore {
   clock(): Promise<VersionVector>
   /** Events with lamport > `clock.get(author) ?? 0`, in (lamport, id) order. */
   eventsAfter(clock: VersionVector): Promise<TodoEvent[]>
+  /** How many events eventsAfter(clock) returns, without reading them. */
+  countAfter(clock: VersionVector): Promise<number>
+  /**
+   * One page of eventsAfter(clock): the first `limit` (≥ 1) of those events that sort
+   * strictly after `after` (which need not be stored), or from the start when null,
+   * counting only the first `among` events ever stored (what count() was at some moment),
+   * so a read spread over many turns returns the set it started from. A large catch-up is
+   * read page by page (sync-engine.ts, "Streamed catch-up").
+   */
+  eventsAfterFrom(clock: VersionVector, after: Ordered | null, limit: number, among: number): Promise<TodoEvent[]>
   /** All events of one todo, in (lamport, id) order. */
   eventsOfTodo(todo: TodoId): Promise<TodoEvent[]>
   /** Stored events naming any of `ids` as a parent, each once, in (lamport, id) order. */

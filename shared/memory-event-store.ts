@@ -10,6 +10,8 @@ import { type EventStore, StoreClosedError, type VersionVector } from './event-s
 
 export class MemoryEventStore implements EventStore {
   #events = new Map<EventId, TodoEvent>()
+  /** Each event's place in storing order, from 1 (for eventsAfterFrom's `among`). */
+  readonly #storedAs = new Map<EventId, number>()
   #heads = new Set<EventId>()
   #byTodo = new Map<TodoId, TodoEvent[]>()
   #children = new Map<EventId, EventId[]>()
@@ -57,6 +59,24 @@ export class MemoryEventStore implements EventStore {
     return out.sort(compareEvents)
   }
 
+  async countAfter(clock: VersionVector): Promise<number> {
+    this.#check()
+    let n = 0
+    for (const e of this.#events.values()) if (e.lamport > (clock.get(e.author) ?? 0)) n++
+    return n
+  }
+
+  async eventsAfterFrom(clock: VersionVector, after: Ordered | null, limit: number, among: number): Promise<TodoEvent[]> {
+    this.#check()
+    const sorted = (this.#sorted ??= sortEvents([...this.#events.values()]))
+    const out: TodoEvent[] = []
+    for (let i = this.#firstAfter(sorted, after); i < sorted.length && out.length < limit; i++) {
+      const e = sorted[i]!
+      if (e.lamport > (clock.get(e.author) ?? 0) && this.#storedAs.get(e.id)! <= among) out.push(e)
+    }
+    return out
+  }
+
   async eventsOfTodo(todo: TodoId): Promise<TodoEvent[]> {
     this.#check()
     return sortEvents(this.#byTodo.get(todo) ?? [])
@@ -72,7 +92,12 @@ export class MemoryEventStore implements EventStore {
   async eventsFrom(after: Ordered | null, limit: number): Promise<TodoEvent[]> {
     this.#check()
     const sorted = (this.#sorted ??= sortEvents([...this.#events.values()]))
-    // Binary search for the first event sorting after `after`.
+    const lo = this.#firstAfter(sorted, after)
+    return sorted.slice(lo, lo + limit)
+  }
+
+  /** Binary search: the index of the first event in `sorted` that sorts after `after`. */
+  #firstAfter(sorted: readonly TodoEvent[], after: Ordered | null): number {
     let lo = 0
     let hi = after === null ? 0 : sorted.length
     while (lo < hi) {
@@ -80,7 +105,7 @@ export class MemoryEventStore implements EventStore {
       if (compareEvents(sorted[mid]!, after!) <= 0) lo = mid + 1
       else hi = mid
     }
-    return sorted.slice(lo, lo + limit)
+    return lo
   }
 
   async eventsBefore(before: Ordered | null, limit: number): Promise<TodoEvent[]> {
@@ -123,6 +148,7 @@ export class MemoryEventStore implements EventStore {
     const states = todos.map((t) => ({ ...t }))
     for (const e of staged.values()) {
       this.#events.set(e.id, e)
+      this.#storedAs.set(e.id, this.#events.size)
       for (const p of e.parents) {
         this.#heads.delete(p)
         const children = this.#children.get(p)

@@ -62,6 +62,17 @@ const SQL = {
     FROM replica_clock r CROSS JOIN event e ON e.author = r.seq JOIN todo_key k ON k.seq = e.todo
     WHERE e.lamport > coalesce((SELECT c.value FROM json_each(?1) c WHERE c.key = lower(hex(r.author))), 0)
     ORDER BY e.lamport, e.id`,
+  countAfter: `SELECT count(*) FROM replica_clock r CROSS JOIN event e ON e.author = r.seq
+    WHERE e.lamport > coalesce((SELECT c.value FROM json_each(?1) c WHERE c.key = lower(hex(r.author))), 0)`,
+  // A page of eventsAfter: the event_lamport index in order, stopping after ?4 rows, each
+  // row checked against its author's known lamport from a small table made once per query
+  // (not the author-first plan above, which must sort every missing event for any page).
+  eventsAfterFrom: `WITH known (author, lamport) AS MATERIALIZED (
+      SELECT r.seq, coalesce((SELECT c.value FROM json_each(?1) c WHERE c.key = lower(hex(r.author))), 0) FROM replica_clock r)
+    SELECT ${EVENT_COLUMNS} FROM event e CROSS JOIN known n ON n.author = e.author
+      JOIN replica_clock r ON r.seq = e.author JOIN todo_key k ON k.seq = e.todo
+    WHERE e.lamport >= ?2 AND (e.lamport > ?2 OR e.id > ?3) AND e.lamport > n.lamport AND e.seq <= ?5
+    ORDER BY e.lamport, e.id LIMIT ?4`,
   // seq is dense (see sqlite-schema.ts, invariant 6): the count is the last rowid, one
   // b-tree descent, where count(*) reads an index of every event.
   count: 'SELECT coalesce(max(seq), 0) FROM event',
@@ -142,6 +153,19 @@ export class SqliteEventStore implements EventStore {
   eventsAfter(clock: VersionVector): Promise<TodoEvent[]> {
     const known = JSON.stringify(Object.fromEntries(clock))
     return this.#use(() => this.#sql.all(SQL.eventsAfter, [known], (s) => readEvent(this.#sqlite3, s)))
+  }
+
+  async countAfter(clock: VersionVector): Promise<number> {
+    const known = JSON.stringify(Object.fromEntries(clock))
+    return this.#use(async () => (await this.#sql.first(SQL.countAfter, [known], (s) => readInteger(this.#sqlite3, s, 0))) ?? 0)
+  }
+
+  eventsAfterFrom(clock: VersionVector, after: Ordered | null, limit: number, among: number): Promise<TodoEvent[]> {
+    const known = JSON.stringify(Object.fromEntries(clock))
+    // From the start: lamport ≥ 1 > 0 for every event, so the id never decides. `among`:
+    // seq runs 1..n in storing order (sqlite-schema.ts, invariant 6).
+    const [lamport, id] = after === null ? [0, new Uint8Array(0)] : [after.lamport, idParam(after.id)]
+    return this.#use(() => this.#sql.all(SQL.eventsAfterFrom, [known, lamport, id, limit, among], (s) => readEvent(this.#sqlite3, s)))
   }
 
   eventsOfTodo(todo: TodoId): Promise<TodoEvent[]> {

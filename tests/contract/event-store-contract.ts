@@ -173,6 +173,40 @@ export function runEventStoreContract(
         expect(await store.eventsAfter(new Map([[C, 5]]))).toStrictEqual([e1, e2b])
         expect(await store.eventsAfter(new Map([[A, 9], [B, 9]]))).toEqual([])
       })
+
+      it('countAfter counts what eventsAfter returns, without reading it', async () => {
+        const { e1, e2a, e2b, e3 } = diamond()
+        await store.commit([e1, ...sortEvents([e2a, e2b]), e3], [])
+        expect(await store.countAfter(new Map())).toBe(4)
+        expect(await store.countAfter(new Map([[A, 1]]))).toBe(3)
+        expect(await store.countAfter(new Map([[A, 2], [B, 2]]))).toBe(1)
+        expect(await store.countAfter(new Map([[A, 9], [B, 9], [C, 1]]))).toBe(0)
+      })
+
+      it('eventsAfterFrom reads eventsAfter a page at a time, from a cursor that need not be stored', async () => {
+        const { e1, e2a, e2b, e3 } = diamond()
+        await store.commit([e1, ...sortEvents([e2a, e2b]), e3], [])
+        const [first, second] = sortEvents([e2a, e2b])
+        expect(await store.eventsAfterFrom(new Map(), null, 2, 4)).toStrictEqual([e1, first])
+        expect(await store.eventsAfterFrom(new Map(), first!, 2, 4)).toStrictEqual([second, e3])
+        expect(await store.eventsAfterFrom(new Map(), e3, 2, 4)).toEqual([])
+        // A clock skips covered events without counting them against the limit.
+        expect(await store.eventsAfterFrom(new Map([[A, 2]]), null, 1, 4)).toStrictEqual([e2b])
+        expect(await store.eventsAfterFrom(new Map([[A, 2]]), e2b, 1, 4)).toStrictEqual([e3])
+        // A cursor between stored events: lamport 2 with an id above every real one.
+        expect(await store.eventsAfterFrom(new Map(), { lamport: 2, id: 'f'.repeat(64) as EventId }, 5, 4)).toStrictEqual([e3])
+        expect(await store.eventsAfterFrom(new Map(), { lamport: 1, id: '0'.repeat(64) as EventId }, 1, 4)).toStrictEqual([e1])
+      })
+
+      it('eventsAfterFrom leaves out events stored after the first `among`, wherever they sort', async () => {
+        const { e1, e2a, e2b, e3 } = diamond()
+        await store.commit([e1, e2b], [])
+        const among = await store.count()
+        await store.commit([e2a, e3], [])
+        expect(await store.eventsAfterFrom(new Map(), null, 10, among)).toStrictEqual([e1, e2b])
+        expect(await store.eventsAfterFrom(new Map(), e1, 10, among)).toStrictEqual([e2b])
+        expect(await store.eventsAfterFrom(new Map(), null, 10, among + 2)).toStrictEqual([e1, ...sortEvents([e2a, e2b]), e3])
+      })
     })
 
     describe('childrenOf', () => {
@@ -442,6 +476,15 @@ export function runEventStoreContract(
               paged.push(...page)
             }
             expect(paged).toStrictEqual(sorted)
+            // The same clock's missing events, counted, and read page by page.
+            expect(await s.countAfter(clock)).toBe(model.eventsAfter(clock).length)
+            const missing: TodoEvent[] = []
+            const all = model.events.length
+            for (let page = await s.eventsAfterFrom(clock, null, pageSize, all); page.length > 0; page = await s.eventsAfterFrom(clock, page.at(-1)!, pageSize, all)) {
+              expect(page.length).toBeLessThanOrEqual(pageSize)
+              missing.push(...page)
+            }
+            expect(missing).toStrictEqual(model.eventsAfter(clock))
             for (const e of sorted.slice(0, 6)) {
               expect(await s.childrenOf([e.id])).toStrictEqual(sorted.filter((c) => c.parents.includes(e.id)))
             }

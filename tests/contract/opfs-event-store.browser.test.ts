@@ -55,6 +55,8 @@ class RemoteEventStore implements EventStore {
   get: EventStore['get'] = (ids) => this.#call('get', ids)
   clock: EventStore['clock'] = () => this.#call('clock')
   eventsAfter: EventStore['eventsAfter'] = (clock) => this.#call('eventsAfter', clock)
+  countAfter: EventStore['countAfter'] = (clock) => this.#call('countAfter', clock)
+  eventsAfterFrom: EventStore['eventsAfterFrom'] = (clock, after, limit, among) => this.#call('eventsAfterFrom', clock, after, limit, among)
   eventsOfTodo: EventStore['eventsOfTodo'] = (t) => this.#call('eventsOfTodo', t)
   childrenOf: EventStore['childrenOf'] = (ids) => this.#call('childrenOf', ids)
   eventsFrom: EventStore['eventsFrom'] = (after, limit) => this.#call('eventsFrom', after, limit)
