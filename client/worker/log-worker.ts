@@ -141,6 +141,7 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
     send: (peer, bytes) => post({ type: 'send', peer, bytes }),
     // Before a catch-up batch: the snapshot of the batch before goes out first, then the
     // UI gets to draw it (ui-yield.ts). Frames that arrive meanwhile join this batch.
+    nextTurn: nextTask,
     gatherFrames: async () => {
       await nextTask()
       await snapshotPosted

@@ -63,6 +63,14 @@ export interface ReplicaNodeOptions {
   onInputFailed?(what: 'connect' | 'receive', err: unknown): void
   /** Called after events (local or remote) were stored and materialized. */
   onStored?(events: readonly TodoEvent[], origin: 'local' | 'remote'): void
+  /**
+   * Awaited before the next page of a streamed catch-up is queued (sync-engine.ts), so
+   * inputs that arrived meanwhile (a local edit, frames) go first and a long catch-up
+   * does not hold the queue. Tests leave it out: pages are queued at once.
+   */
+  nextTurn?(): Promise<void>
+  /** Events per page of a streamed catch-up (sync-engine.ts CATCH_UP_PAGE; tests use small ones). */
+  catchUpPage?: number
 }
 
 export class ReplicaNode {
@@ -74,7 +82,7 @@ export class ReplicaNode {
 
   constructor(opts: ReplicaNodeOptions) {
     this.#opts = opts
-    this.engine = new SyncEngine({ replica: opts.replica, room: opts.room, store: opts.log.store, log: opts.logger })
+    this.engine = new SyncEngine({ replica: opts.replica, room: opts.room, store: opts.log.store, log: opts.logger, catchUpPage: opts.catchUpPage })
   }
 
   get log(): TodoLog {
@@ -149,14 +157,22 @@ export class ReplicaNode {
     return this.#queue.then(() => undefined)
   }
 
-  #run(what: 'connect' | 'disconnect' | 'receive', fn: () => Promise<void>): Promise<void> {
+  #run(what: 'connect' | 'disconnect' | 'receive' | 'continue', fn: () => Promise<void>): Promise<void> {
     this.#openBatch = null
     const step = this.#queue.then(fn).catch((err: unknown) => {
       this.#opts.logger.warn(`${what} failed: ${(err as Error).message}`, { err })
-      if (what !== 'disconnect') this.#opts.onInputFailed?.(what, err)
+      // A page that could not be read or sent ends that stream; the peer's next link asks again.
+      if (what === 'connect' || what === 'receive') this.#opts.onInputFailed?.(what, err)
     })
     this.#queue = step
     return step
+  }
+
+  /** Queues the next page of a streamed catch-up as an input of its own. */
+  #continueLater(peer: PeerId, stream: number): void {
+    const queue = () => void this.#run('continue', async () => this.#apply(await this.engine.continueCatchUp(peer, stream)))
+    if (this.#opts.nextTurn) void this.#opts.nextTurn().then(queue)
+    else queue()
   }
 
   async #apply(effects: readonly SyncEffect[]): Promise<void> {
@@ -164,6 +180,8 @@ export class ReplicaNode {
       if (effect.type === 'store') {
         const stored = await this.#opts.log.ingest(effect.events, effect.stored)
         if (stored.length > 0) this.#opts.onStored?.(stored, 'remote')
+      } else if (effect.type === 'continue') {
+        this.#continueLater(effect.peer, effect.stream)
       } else {
         this.#opts.send(effect.peer, effect.bytes)
       }

@@ -88,6 +88,9 @@ async function randomEdit(sim: SimNetwork, todos: TodoId[]): Promise<void> {
 
 async function runSchedule(seed: number, { repair = true } = {}): Promise<Schedule> {
   const sim = new SimNetwork(seed, { tolerate: DUPLICATE_HELLO })
+  // Half the schedules stream every catch-up in pages of 1–4 events, so pages interleave
+  // with edits, forwards, losses and partitions (sync-engine.ts, "Streamed catch-up").
+  if (sim.random() < 0.5) sim.catchUpPage = 1 + Math.floor(sim.random() * 4)
   // 2–8 replicas, small meshes more often (cost grows with the square of the size).
   const n = 2 + Math.floor(sim.random() ** 2 * 7)
   for (let i = 0; i < n; i++) await sim.addNode(NAMES[i]!)
@@ -128,7 +131,7 @@ function summary(schedules: number, steps: number, t: SimStats, ms: number): str
     `sync sim: ${schedules} schedules, ${steps} steps, ${t.edits} edits in ${ms.toFixed(0)} ms; ` +
     `${t.frames} frames, ${t.bytes} bytes (${types}); ${t.eventsSent} events sent; ` +
     `faults: ${t.lost} frames lost, ${t.duplicated} duplicated, ${t.partitions} partitions, ${t.reopened} links reopened; ` +
-    `${t.exemptResends} resends after a duplicated hello; warnings: ${t.excusedWarnings} on links that lost a frame, ` +
+    `${t.exemptResends} resends after a duplicated hello; warnings: ${t.excusedWarnings} on links that lost or duplicated a frame, ` +
     `${t.toleratedWarnings} duplicated hellos dropped`
   )
 }

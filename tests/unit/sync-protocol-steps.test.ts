@@ -6,7 +6,7 @@
  * Fixtures: e1 is a root by replica 1; e2a (replica 1) and e2b (replica 2) are concurrent
  * children of e1.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { MemoryEventStore } from '../../shared/memory-event-store.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
 import { type PeerId, type SyncEffect, SyncEngine } from '../../shared/sync/sync-engine.ts'
@@ -34,11 +34,11 @@ const [e2first, e2second] = [e2a, e2b].sort((x, y) => (x.id < y.id ? -1 : 1)) as
 const UNKNOWN = 'ee'.repeat(32) as EventId
 
 /** A replica holding `events`, with its engine; `feed` applies store effects like ReplicaNode does. */
-async function replicaHolding(events: readonly TodoEvent[] = []) {
+async function replicaHolding(events: readonly TodoEvent[] = [], { catchUpPage }: { catchUpPage?: number } = {}) {
   const log = await TodoLog.open(new MemoryEventStore())
   await log.ingest(events)
   const logger = recordingLogger()
-  const engine = new SyncEngine({ replica: ME, room: ROOM, store: log.store, log: logger })
+  const engine = new SyncEngine({ replica: ME, room: ROOM, store: log.store, log: logger, catchUpPage })
   return {
     engine,
     log,
@@ -417,6 +417,67 @@ describe('events out of order', () => {
     expect(sent(await r.engine.receive(p, eventsFrame(e2a)), p)).toEqual([{ type: 'want', ids: [e1.id] }])
     r.engine.peerDisconnected(p)
     expect(sent(await r.engine.receive(q, eventsFrame(e2b)), q)).toEqual([{ type: 'want', ids: [e1.id] }])
+  })
+})
+
+describe('streamed catch-up (larger than a page)', () => {
+  const log7 = chain(Array.from({ length: 7 }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
+  const ids = (events: readonly TodoEvent[]) => events.map((e) => e.id)
+  const continues = (effects: readonly SyncEffect[]) => effects.flatMap((e) => (e.type === 'continue' ? [e] : []))
+
+  it('sends catch-up(n), the first page and a continue; each continue sends the next page; the last ends it', async () => {
+    const r = await replicaHolding(log7, { catchUpPage: 3 })
+    await r.engine.peerConnected(p)
+    const first = await r.engine.receive(p, hello(20))
+    expect(sent(first, p)[0]).toEqual({ type: 'catch-up', total: 7 })
+    expect(sentEvents(first, p)).toEqual(ids(log7.slice(0, 3)))
+    expect(continues(first)).toEqual([{ type: 'continue', peer: p, stream: expect.any(Number) }])
+    const second = await r.engine.continueCatchUp(p, continues(first)[0]!.stream)
+    expect(sentEvents(second, p)).toEqual(ids(log7.slice(3, 6)))
+    const last = await r.engine.continueCatchUp(p, continues(second)[0]!.stream)
+    expect(sentEvents(last, p)).toEqual(ids(log7.slice(6)))
+    expect(continues(last)).toEqual([])
+    expect(await r.engine.continueCatchUp(p, continues(second)[0]!.stream)).toEqual([]) // done: a stray continue is a no-op
+  })
+
+  it('forwards what it accepts meanwhile after the last page, so the link carries catch-up(n), n events, then live ones', async () => {
+    const r = await replicaHolding(log7, { catchUpPage: 3 })
+    await r.ready(q, 21, log7) // q holds everything: it gets live events at once
+    await r.engine.peerConnected(p)
+    const all = [...(await r.engine.receive(p, hello(20)))]
+    const local = ev([log7[6]!], { type: 'complete', value: true })
+    await r.log.ingest([local]) // stored after the hello: not part of the pages
+    const live = r.engine.localEvents([local])
+    expect(sentEvents(live, q)).toEqual([local.id])
+    expect(sentEvents(live, p)).toEqual([]) // held back until p's stream ends
+    for (let next = continues(all); next.length > 0; ) {
+      const effects = await r.engine.continueCatchUp(p, next[0]!.stream)
+      all.push(...effects)
+      next = continues(effects)
+    }
+    expect(sent(all, p)[0]).toEqual({ type: 'catch-up', total: 7 })
+    expect(sentEvents(all, p)).toEqual([...ids(log7), local.id]) // each once, the live one last
+  })
+
+  it('sends nothing for a continue from a closed link, or from an earlier link under the same peer id', async () => {
+    const r = await replicaHolding(log7, { catchUpPage: 3 })
+    await r.engine.peerConnected(p)
+    const old = continues(await r.engine.receive(p, hello(20)))[0]!
+    r.engine.peerDisconnected(p)
+    expect(await r.engine.continueCatchUp(p, old.stream)).toEqual([])
+    await r.engine.peerConnected(p)
+    const fresh = continues(await r.engine.receive(p, hello(20)))[0]!
+    expect(await r.engine.continueCatchUp(p, old.stream)).toEqual([])
+    expect(sentEvents(await r.engine.continueCatchUp(p, fresh.stream), p)).toEqual(ids(log7.slice(3, 6)))
+  })
+
+  it('is read page by page from the store: a whole-log read never happens', async () => {
+    const r = await replicaHolding(log7, { catchUpPage: 3 })
+    const wholeRead = vi.spyOn(r.log.store, 'eventsAfter')
+    await r.engine.peerConnected(p)
+    let next = continues(await r.engine.receive(p, hello(20)))
+    while (next.length > 0) next = continues(await r.engine.continueCatchUp(p, next[0]!.stream))
+    expect(wholeRead).not.toHaveBeenCalled()
   })
 })
 

@@ -114,6 +114,9 @@ function headline(results: readonly ReconcileResult[], c: ChromiumSyncResult | n
     catchup_receiver_lamports_of_ms: c && round(c.catchup.receiver.storeMs.lamportsOf ?? 0),
     catchup_receiver_lamports_of_calls: c && (c.catchup.receiver.storeCalls.lamportsOf ?? 0),
     catchup_sender_events_after_ms: c && round(c.catchup.sender.storeMs.eventsAfter ?? 0),
+    // A streamed catch-up reads pages (sync-engine.ts, "Streamed catch-up"): all of them, summed.
+    catchup_sender_pages_ms: c && round(c.catchup.sender.storeMs.eventsAfterFrom ?? 0),
+    catchup_sender_pages: c && (c.catchup.sender.storeCalls.eventsAfterFrom ?? 0),
     catchup_sender_longest_receive_ms: c && round(c.catchup.sender.longestReceiveMs),
     catchup_receiver_longest_receive_ms: c && round(c.catchup.receiver.longestReceiveMs),
     catchup_frames: c && c.catchup.framesToReceiver,
@@ -161,7 +164,7 @@ function rows(j: ReturnType<typeof headline> & { chromium_error: string | null }
       value: j.catchup_events_per_s,
       unit: 'events/s',
       note: j.catchup_ms === null ? undefined
-        : `${j.catchup_ms} ms: first events frame leaves S at ${j.catchup_first_events_frame_ms} ms (eventsAfter ${j.catchup_sender_events_after_ms}); ` +
+        : `${j.catchup_ms} ms: first events frame leaves S at ${j.catchup_first_events_frame_ms} ms (reads: whole ${j.catchup_sender_events_after_ms} ms, ${j.catchup_sender_pages} pages ${j.catchup_sender_pages_ms} ms); ` +
           `R busy ${j.catchup_receiver_busy_ms} (commit ${j.catchup_receiver_commit_ms} in ${j.catchup_receiver_commits} tx, lamportsOf ${j.catchup_receiver_lamports_of_ms} in ${j.catchup_receiver_lamports_of_calls} calls)`,
     }),
     opfs({
