@@ -18,27 +18,15 @@
  * handshakes never do. The cost is the UI's render time per snapshot, a few per second.
  */
 
-export interface UiYieldTimers {
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
-
-const realTimers: UiYieldTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-}
-
 /** Longest a catch-up batch waits for the UI to render a snapshot. */
 export const UI_YIELD_MAX_WAIT_MS = 100
 
 export class UiYield {
   readonly #maxWaitMs: number
-  readonly #timers: UiYieldTimers
   #pending: { promise: Promise<void>; release: () => void } | null = null
 
-  constructor(maxWaitMs = UI_YIELD_MAX_WAIT_MS, timers: UiYieldTimers = realTimers) {
+  constructor(maxWaitMs = UI_YIELD_MAX_WAIT_MS) {
     this.#maxWaitMs = maxWaitMs
-    this.#timers = timers
   }
 
   /** A snapshot was posted: bulk work waits until rendered() or the time limit. */
@@ -46,11 +34,11 @@ export class UiYield {
     if (this.#pending) return // still waiting for an earlier one: that wait covers this
     let release!: () => void
     const promise = new Promise<void>((resolve) => (release = resolve))
-    const timer = this.#timers.setTimeout(() => this.#release(), this.#maxWaitMs)
+    const timer = setTimeout(() => this.#release(), this.#maxWaitMs)
     this.#pending = {
       promise,
       release: () => {
-        this.#timers.clearTimeout(timer)
+        clearTimeout(timer)
         release()
       },
     }
