@@ -15,6 +15,12 @@
  * large transactions rather than one per frame: on OPFS each commit costs a flush. Only
  * consecutive frames join: any other input queued in between closes the batch, so the
  * order of inputs is kept.
+ *
+ * Flow control of a streamed catch-up (sender side): each page is read and handed to
+ * `send` in one input, faster than a data channel drains. When the transport's queue
+ * for a peer grows too long it says so (`backlog(peer, true)`), and the next page for
+ * that peer waits until the queue has drained (`backlog(peer, false)`) or the link
+ * closes. Only the stream waits: other inputs, and live events to that peer, go on.
  */
 import type { ReplicaId, RoomId, TodoId } from '../ids.ts'
 import type { EventValue, TodoEvent } from '../event.ts'
@@ -79,6 +85,8 @@ export class ReplicaNode {
   #queue: Promise<unknown> = Promise.resolve()
   /** The last queued receive input, while nothing else has been queued after it. */
   #openBatch: FrameBatch | null = null
+  /** Peers whose transport queue is too long, each with the wait its stream's next page takes. */
+  readonly #backlogged = new Map<PeerId, { drained: Promise<void>; release: () => void }>()
 
   constructor(opts: ReplicaNodeOptions) {
     this.#opts = opts
@@ -96,6 +104,7 @@ export class ReplicaNode {
 
   /** The link to `peer` closed. */
   disconnect(peer: PeerId): Promise<void> {
+    this.backlog(peer, false) // its stream ends; nothing may wait on a dead link
     return this.#run('disconnect', async () => this.engine.peerDisconnected(peer))
   }
 
@@ -115,6 +124,22 @@ export class ReplicaNode {
     })
     this.#openBatch = batch
     return batch.done
+  }
+
+  /**
+   * The transport's queue for `peer` is too long (true) or drained again (false): a
+   * streamed catch-up to `peer` reads no further page meanwhile (see "Flow control").
+   */
+  backlog(peer: PeerId, backlogged: boolean): void {
+    const current = this.#backlogged.get(peer)
+    if (backlogged && !current) {
+      let release!: () => void
+      const drained = new Promise<void>((resolve) => (release = resolve))
+      this.#backlogged.set(peer, { drained, release })
+    } else if (!backlogged && current) {
+      this.#backlogged.delete(peer)
+      current.release()
+    }
   }
 
   /** Records a local action, stores it and pushes it to peers. Rejects if storing fails. */
@@ -168,11 +193,20 @@ export class ReplicaNode {
     return step
   }
 
-  /** Queues the next page of a streamed catch-up as an input of its own. */
+  /**
+   * Queues the next page of a streamed catch-up as an input of its own, once the
+   * transport's queue for `peer` is not backlogged (checked again after each wait: it may
+   * have filled up again meanwhile).
+   */
   #continueLater(peer: PeerId, stream: number): void {
     const queue = () => void this.#run('continue', async () => this.#apply(await this.engine.continueCatchUp(peer, stream)))
-    if (this.#opts.nextTurn) void this.#opts.nextTurn().then(queue)
-    else queue()
+    const whenDrained = (): void => {
+      const backlog = this.#backlogged.get(peer)
+      if (backlog) void backlog.drained.then(whenDrained)
+      else queue()
+    }
+    if (this.#opts.nextTurn) void this.#opts.nextTurn().then(whenDrained)
+    else whenDrained()
   }
 
   async #apply(effects: readonly SyncEffect[]): Promise<void> {

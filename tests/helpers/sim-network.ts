@@ -79,6 +79,8 @@ export interface SimStats {
   duplicated: number
   partitions: number
   reopened: number
+  /** Times a sender's transport queue was declared backlogged (ReplicaNode.backlog). */
+  backlogs: number
   edits: number
   /** Sends the audit let through only because the peer's hello had been duplicated. */
   exemptResends: number
@@ -97,6 +99,7 @@ export const emptyStats = (): SimStats => ({
   duplicated: 0,
   partitions: 0,
   reopened: 0,
+  backlogs: 0,
   edits: 0,
   exemptResends: 0,
   toleratedWarnings: 0,
@@ -105,7 +108,7 @@ export const emptyStats = (): SimStats => ({
 
 /** Adds `b` into `a` (for totals over many schedules). */
 export function addStats(a: SimStats, b: SimStats): void {
-  for (const k of ['frames', 'bytes', 'eventsSent', 'lost', 'duplicated', 'partitions', 'reopened', 'edits', 'exemptResends', 'toleratedWarnings', 'excusedWarnings'] as const) {
+  for (const k of ['frames', 'bytes', 'eventsSent', 'lost', 'duplicated', 'partitions', 'reopened', 'backlogs', 'edits', 'exemptResends', 'toleratedWarnings', 'excusedWarnings'] as const) {
     a[k] += b[k]
   }
   for (const [t, s] of Object.entries(b.byType)) {
@@ -130,6 +133,8 @@ export class SimNetwork {
   readonly #sent = new Map<string, Map<EventId, number>>()
   readonly #wanted = new Map<string, Map<EventId, number>>()
   readonly #hellos = new Map<string, number>()
+  /** Directed links ("from>to") whose sender was told its transport queue is backlogged. */
+  readonly #backlogged = new Set<string>()
   readonly #trace: string[] = []
   #step = 0
   #time = 1_700_000_000_000
@@ -304,6 +309,35 @@ export class SimNetwork {
     }
   }
 
+  /**
+   * The transport queue of a random open link, one way, fills up: its sender's streamed
+   * catch-up on it pauses (ReplicaNode.backlog) until `drainRandom` or `settle`.
+   */
+  backlogRandom(): void {
+    const up = [...this.#links.values()].filter((l) => l.up)
+    if (up.length === 0) return
+    const link = this.pick(up)
+    const [from, to] = this.random() < 0.5 ? [link.a, link.b] : [link.b, link.a]
+    if (this.#backlogged.has(`${from}>${to}`)) return
+    this.#backlogged.add(`${from}>${to}`)
+    this.stats.backlogs++
+    this.note(`backlog ${from}>${to}`)
+    this.#node(from).node.backlog(to as PeerId, true)
+  }
+
+  /** A random backlogged queue drains: its sender's stream goes on. */
+  drainRandom(): void {
+    if (this.#backlogged.size === 0) return
+    this.#drain(this.pick([...this.#backlogged]))
+  }
+
+  #drain(key: string): void {
+    const [from, to] = key.split('>') as [string, string]
+    this.#backlogged.delete(key)
+    this.note(`drain ${key}`)
+    this.#node(from).node.backlog(to as PeerId, false)
+  }
+
   /** Reopens every link the partitions cut. */
   async heal(): Promise<void> {
     if ([...this.#links.values()].some((l) => l.partitioned)) this.note('heal')
@@ -326,6 +360,7 @@ export class SimNetwork {
    * then delivers everything until quiet.
    */
   async settle({ repair = true, maxSteps = 200_000 } = {}): Promise<void> {
+    for (const key of [...this.#backlogged]) this.#drain(key)
     await this.heal()
     for (const link of this.#links.values()) {
       if (link.broken && link.up && repair) await this.#reopen(link)
@@ -412,6 +447,9 @@ export class SimNetwork {
     }
     link.gen++
     link.up = false
+    // A closed link's queue is gone with it (and ReplicaNode.disconnect ends the wait).
+    this.#backlogged.delete(`${link.a}>${link.b}`)
+    this.#backlogged.delete(`${link.b}>${link.a}`)
     link.cutting = true
     await Promise.all([this.#node(link.a).node.disconnect(link.b as PeerId), this.#node(link.b).node.disconnect(link.a as PeerId)])
     link.cutting = false

@@ -2,7 +2,8 @@
  * The seeded sync simulator: 2–8 replicas on a random connected mesh, run through random
  * schedules of single steps — deliver one in-flight frame, a local edit (during sync),
  * lose a frame (a link failure, repaired later by reopening the link), duplicate a
- * frame, partition, heal — then healed and flushed until quiet. Every schedule must end
+ * frame, partition, heal, a sender's transport queue backlogged (its streamed catch-up
+ * pauses) or drained — then healed, drained and flushed until quiet. Every schedule must end
  * with every replica holding the same heads, events and state hash, nothing authored
  * lost, nothing stuck waiting for parents, no warnings, and no event sent twice over one
  * directed link unasked (tests/helpers/sim-network.ts audits every frame).
@@ -103,7 +104,9 @@ async function runSchedule(seed: number, { repair = true } = {}): Promise<Schedu
   for (let i = 0; i < steps; i++) {
     const r = sim.random()
     if (r < 0.5) await sim.deliverRandom()
-    else if (r < 0.72) await randomEdit(sim, todos)
+    else if (r < 0.7) await randomEdit(sim, todos)
+    else if (r < 0.72) sim.backlogRandom()
+    else if (r < 0.74) sim.drainRandom()
     else if (r < 0.79) sim.duplicateRandom()
     else if (r < 0.85) sim.dropRandom()
     else if (r < 0.9 && repair) await sim.repairRandom()
@@ -130,7 +133,7 @@ function summary(schedules: number, steps: number, t: SimStats, ms: number): str
   return (
     `sync sim: ${schedules} schedules, ${steps} steps, ${t.edits} edits in ${ms.toFixed(0)} ms; ` +
     `${t.frames} frames, ${t.bytes} bytes (${types}); ${t.eventsSent} events sent; ` +
-    `faults: ${t.lost} frames lost, ${t.duplicated} duplicated, ${t.partitions} partitions, ${t.reopened} links reopened; ` +
+    `faults: ${t.lost} frames lost, ${t.duplicated} duplicated, ${t.partitions} partitions, ${t.reopened} links reopened, ${t.backlogs} send queues backlogged; ` +
     `${t.exemptResends} resends after a duplicated hello; warnings: ${t.excusedWarnings} on links that lost or duplicated a frame, ` +
     `${t.toleratedWarnings} duplicated hellos dropped`
   )
@@ -161,6 +164,7 @@ describe('sync simulator', () => {
       expect(totals.duplicated).toBeGreaterThan(0)
       expect(totals.partitions).toBeGreaterThan(0)
       expect(totals.reopened).toBeGreaterThan(0)
+      expect(totals.backlogs).toBeGreaterThan(0)
       expect(totals.byType.want?.frames ?? 0).toBeGreaterThan(0)
     }
   }, Math.max(60_000, (ONE_SEED === null ? SEEDS : 1) * 100))

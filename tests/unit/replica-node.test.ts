@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { MemoryEventStore } from '../../shared/memory-event-store.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
 import { MAX_FRAMES_PER_BATCH, ReplicaNode } from '../../shared/sync/replica-node.ts'
-import { encodeMessage } from '../../shared/sync/messages.ts'
+import { encodeMessage, parseMessage } from '../../shared/sync/messages.ts'
 import { encodeEvent } from '../../shared/event-codec.ts'
 import type { TodoEvent } from '../../shared/event.ts'
 import type { PeerId } from '../../shared/sync/sync-engine.ts'
@@ -126,3 +126,98 @@ describe('ReplicaNode', () => {
     expect(a.log.visible().find((x) => x.id === t)?.content).toBe('later')
   })
 })
+
+describe('ReplicaNode: flow control of a streamed catch-up', () => {
+  /** A node holding 40 events, streaming to fresh peers 5 events a page; its turns are ours to give. */
+  async function streamingSender() {
+    const room = newRoomId()
+    const sent: Array<{ to: PeerId; events: number }> = []
+    const turns: Array<() => void> = []
+    const node = new ReplicaNode({
+      replica: replica(1),
+      room,
+      log: await TodoLog.open(new MemoryEventStore()),
+      logger: recordingLogger(),
+      catchUpPage: 5,
+      nextTurn: () => new Promise<void>((resolve) => turns.push(resolve)),
+      send: (to, bytes) => {
+        const parsed = parseMessage(bytes)
+        if (parsed.type === 'ok' && parsed.message.type === 'events') sent.push({ to, events: parsed.message.events.length })
+      },
+    })
+    const todo = newTodoId()
+    await node.actMany(Array.from({ length: 40 }, (_, i) => ({ todo, type: i ? 'set_content' : 'create', value: i ? `v${i}` : null, time: i })))
+    /** Opens a link to `peer`, a fresh replica, which asks for everything. */
+    const join = async (peer: PeerId, n: number) => {
+      await node.connect(peer)
+      await node.receive(peer, encodeMessage({ type: 'hello', replica: replica(n), room, clock: new Map(), heads: [] }))
+    }
+    /** Gives every waiting turn, then lets the inputs they queued run. */
+    const turn = async () => {
+      for (const give of turns.splice(0)) give()
+      await node.idle()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      await node.idle()
+    }
+    const eventsTo = (peer: PeerId) => sent.filter((s) => s.to === peer).reduce((n, s) => n + s.events, 0)
+    return { node, join, turn, eventsTo }
+  }
+
+  it('reads no further page for a peer whose transport queue is backlogged, and resumes once it drained', async () => {
+    const { node, join, turn, eventsTo } = await streamingSender()
+    const p = 'p' as PeerId
+    await join(p, 2)
+    expect(eventsTo(p)).toBe(5) // the first page goes with catch-up(40)
+    node.backlog(p, true)
+    for (let i = 0; i < 5; i++) await turn()
+    expect(eventsTo(p)).toBe(5)
+    node.backlog(p, false)
+    await turn()
+    expect(eventsTo(p)).toBe(10)
+    for (let i = 0; i < 10; i++) await turn()
+    expect(eventsTo(p)).toBe(40)
+  })
+
+  it('holds back only the backlogged peer: another stream and local events go on', async () => {
+    const { node, join, turn, eventsTo } = await streamingSender()
+    const [p, q] = ['p' as PeerId, 'q' as PeerId]
+    await join(p, 2)
+    await join(q, 3)
+    node.backlog(p, true)
+    for (let i = 0; i < 10; i++) await turn()
+    expect(eventsTo(q)).toBe(40)
+    expect(eventsTo(p)).toBe(5)
+    node.backlog(p, false)
+    for (let i = 0; i < 10; i++) await turn()
+    expect(eventsTo(p)).toBe(40)
+  })
+
+  it('waits again when the queue fills up again before the page was read', async () => {
+    const { node, join, turn, eventsTo } = await streamingSender()
+    const p = 'p' as PeerId
+    await join(p, 2)
+    node.backlog(p, true)
+    await turn()
+    node.backlog(p, false)
+    node.backlog(p, true) // drained and full again before the waiting page got its turn
+    for (let i = 0; i < 5; i++) await turn()
+    expect(eventsTo(p)).toBe(5)
+    node.backlog(p, false)
+    for (let i = 0; i < 10; i++) await turn()
+    expect(eventsTo(p)).toBe(40)
+  })
+
+  it('does not keep a closed link waiting: its stream ends and a new link streams afresh', async () => {
+    const { node, join, turn, eventsTo } = await streamingSender()
+    const p = 'p' as PeerId
+    await join(p, 2)
+    node.backlog(p, true)
+    await node.disconnect(p)
+    for (let i = 0; i < 5; i++) await turn()
+    expect(eventsTo(p)).toBe(5) // the old stream's waiting page was dropped, not sent on the dead link
+    await join(p, 2) // the same peer id links again: not backlogged any more
+    for (let i = 0; i < 10; i++) await turn()
+    expect(eventsTo(p)).toBe(45)
+  })
+})
+
