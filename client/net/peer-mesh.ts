@@ -33,17 +33,18 @@
  * forgets members not heard for MEMBER_TTL_MS and seeks out ring neighbours it lacks.
  *
  * Backpressure: simple-peer's `send` has none, and Chromium's data channel throws once
- * 16 MiB are queued. Each link keeps its own queue and hands the channel more only while
- * its bufferedAmount is under HIGH_WATER, resuming on `bufferedamountlow` (LOW_WATER).
+ * 16 MiB are queued. Each link keeps its own SendQueue (send-queue.ts), which hands the
+ * channel more only while its bufferedAmount is under 1 MiB, resuming on
+ * `bufferedamountlow`, and reports through `onBacklog` when the queue itself grows long,
+ * so that the log worker pauses a streamed catch-up to that peer.
  */
 import SimplePeer from 'simple-peer'
 import type { SignalingClient } from './signaling-client.ts'
 import type { PeerTransport, TransportEvents } from './peer-transport.ts'
 import { MIN_LINK_CAP, admit, missingRingLinks } from './link-policy.ts'
 import { PRESENCE_INTERVAL_MS, PRESENCE_TTL_MS } from './presence-book.ts'
+import { CHANNEL_LOW, SendQueue } from './send-queue.ts'
 
-const HIGH_WATER = 1024 * 1024
-const LOW_WATER = 256 * 1024
 /** A link not open by then (lost signals, a peer gone mid-negotiation) is given up. */
 const PENDING_LINK_MS = 30_000
 /** How often members are expired and missing ring links sought. */
@@ -84,7 +85,8 @@ interface Link {
   open: boolean
   /** When negotiation started (see PENDING_LINK_MS). */
   since: number
-  queue: Uint8Array[]
+  /** Outgoing frames under backpressure; made when the link opens. */
+  out: SendQueue | null
   /** Frames that arrived before simple-peer's 'connect' (see #link). */
   early: Uint8Array[]
 }
@@ -195,21 +197,17 @@ export class PeerMesh implements PeerTransport {
   /** Sends a frame on the link to `peer`, queued under backpressure; a closed link drops it. */
   send(peer: string, bytes: Uint8Array): void {
     const link = this.#links.get(peer)
-    if (!link?.open) return
-    link.queue.push(bytes)
-    this.#drain(link, peer)
+    if (!link?.open || !link.out) return
+    try {
+      link.out.push(bytes)
+    } catch (err) {
+      this.#sendFailed(link, peer, err)
+    }
   }
 
   /** Closes the WebRTC link to `peer`, if any (it is reached another way). */
   drop(peer: string): void {
     this.#links.get(peer)?.peer.destroy()
-  }
-
-  /** Frames waiting for the data channel, over all links (for diagnostics). */
-  queuedFrames(): number {
-    let n = 0
-    for (const l of this.#links.values()) n += l.queue.length
-    return n
   }
 
   /** Closes every link and stops listening to signaling. */
@@ -265,14 +263,9 @@ export class PeerMesh implements PeerTransport {
     }
   }
 
-  #drain(link: Link, remote: string): void {
-    const channel = dataChannelOf(link.peer)
-    try {
-      while (link.queue.length > 0 && (channel?.bufferedAmount ?? 0) < HIGH_WATER) link.peer.send(link.queue.shift()!)
-    } catch (err) {
-      console.warn('[peer-mesh] send failed; closing link', remote, err)
-      link.peer.destroy()
-    }
+  #sendFailed(link: Link, remote: string, err: unknown): void {
+    console.warn('[peer-mesh] send failed; closing link', remote, err)
+    link.peer.destroy()
   }
 
   /** Asks the link policy about `remote`; makes room by dropping the link it names. */
@@ -308,7 +301,7 @@ export class PeerMesh implements PeerTransport {
 
   #link(remote: string, initiator: boolean): Link {
     const peer = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.#opts.iceServers ?? [] } })
-    const link: Link = { peer, open: false, since: Date.now(), queue: [], early: [] }
+    const link: Link = { peer, open: false, since: Date.now(), out: null, early: [] }
     this.#links.set(remote, link)
     peer.on('signal', (signal: SimplePeer.SignalData) => {
       this.#publish({ type: 'signal', from: this.#opts.selfId, to: remote, signal })
@@ -316,9 +309,23 @@ export class PeerMesh implements PeerTransport {
     peer.on('connect', () => {
       link.open = true
       const channel = dataChannelOf(peer)
+      const out = new SendQueue({
+        send: (bytes) => peer.send(bytes),
+        buffered: () => channel?.bufferedAmount ?? 0,
+        onBacklog: (backlogged) => {
+          if (this.#links.get(remote) === link) this.#opts.onBacklog?.(remote, backlogged)
+        },
+      })
+      link.out = out
       if (channel) {
-        channel.bufferedAmountLowThreshold = LOW_WATER
-        channel.addEventListener('bufferedamountlow', () => this.#drain(link, remote))
+        channel.bufferedAmountLowThreshold = CHANNEL_LOW
+        channel.addEventListener('bufferedamountlow', () => {
+          try {
+            out.drain()
+          } catch (err) {
+            this.#sendFailed(link, remote, err)
+          }
+        })
       }
       this.#opts.onOpen(remote)
       for (const bytes of link.early.splice(0)) this.#opts.onFrame(remote, bytes)
@@ -335,7 +342,7 @@ export class PeerMesh implements PeerTransport {
     })
     peer.on('error', (err: Error) => console.warn('[peer-mesh] link error', remote, err.message))
     peer.on('close', () => {
-      link.queue = []
+      link.out?.clear()
       if (this.#links.get(remote) !== link) return
       this.#links.delete(remote)
       if (link.open) this.#opts.onClose(remote)

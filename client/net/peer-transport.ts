@@ -17,6 +17,12 @@ export interface TransportEvents {
   onFrame(peer: string, bytes: Uint8Array): void
   /** The link to `peer` closed (only called for links that were open). */
   onClose(peer: string): void
+  /**
+   * Frames for `peer` are piling up in front of the link (true), or drained again
+   * (false): the sender of bulk traffic (a streamed catch-up) should pause meanwhile.
+   * Transports that never queue (BroadcastChannel) do not call it.
+   */
+  onBacklog?(peer: string, backlogged: boolean): void
 }
 
 export interface PeerTransport {

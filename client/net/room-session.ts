@@ -251,6 +251,8 @@ export class RoomSession {
         if (bytes[0] === RELAY_TAG) this.#onRelay(`${kind}:${peer}`, bytes)
         else this.#post({ type: 'link-frame', peer: `${kind}:${peer}`, bytes }, [bytes.buffer as ArrayBuffer])
       },
+      // The link's queue is long (or drained): the worker pauses (resumes) a catch-up to it.
+      onBacklog: (peer: string, backlogged: boolean) => this.#post({ type: 'link-backlog', peer: `${kind}:${peer}`, backlogged }),
       onClose: (peer: string) => {
         this.#post({ type: 'link-close', peer: `${kind}:${peer}` })
         this.#presence.forget(peer)

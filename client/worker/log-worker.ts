@@ -249,6 +249,9 @@ function handle(m: ToWorker): void {
         reportLinks(n)
       })
       break
+    case 'link-backlog':
+      n.backlog(m.peer as PeerId, m.backlogged)
+      break
     case 'link-close':
       void n.disconnect(m.peer as PeerId).then(() => reportLinks(n))
       break

@@ -11,6 +11,7 @@
  *                                 ◀───────────  act-done(error, full)
  *   link-open / link-frame / link-close ─────▶  SyncEngine input
  *                                 ◀───────────  send(peer, bytes)   (to the data channel)
+ *   link-backlog(peer, backlogged) ──────────▶  pause / resume a catch-up stream to peer
  *                                 ◀───────────  links (link → replica, as each hello names it)
  *                                 ◀───────────  state (after every change)
  *   rendered                      ───────────▶  the UI drew the last state: catch-up
@@ -83,6 +84,8 @@ export type ToWorker =
   | { type: 'link-open'; peer: string }
   | { type: 'link-frame'; peer: string; bytes: Uint8Array }
   | { type: 'link-close'; peer: string }
+  /** The link's send queue is long (true) or drained (false): see ReplicaNode.backlog. */
+  | { type: 'link-backlog'; peer: string; backlogged: boolean }
   /** The UI rendered the last snapshot it was sent (see ui-yield.ts). */
   | { type: 'rendered' }
 
@@ -105,7 +108,7 @@ export type FromWorker =
   /** Events from a peer could not be stored (`full`: storage is full); see ReplicaNode onInputFailed. */
   | { type: 'peer-changes-failed'; message: string; full: boolean }
 
-const TO_WORKER = new Set(['open', 'act', 'act-each', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close', 'rendered'])
+const TO_WORKER = new Set(['open', 'act', 'act-each', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close', 'link-backlog', 'rendered'])
 const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal', 'peer-changes-failed'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */

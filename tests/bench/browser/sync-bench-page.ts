@@ -7,9 +7,10 @@
  *
  * The two RTCPeerConnections are both here, their offer, answer and ICE candidates handed
  * across directly (no signaling server); the data channel between them is real (SCTP
- * over DTLS over loopback UDP). Sends queue per direction under backpressure exactly as
- * client/net/peer-mesh.ts does: hand the channel more only while bufferedAmount is under
- * 1 MiB, resume on `bufferedamountlow` at 256 KiB.
+ * over DTLS over loopback UDP). Sends queue per direction in the app's SendQueue
+ * (client/net/send-queue.ts), as PeerMesh does: the channel gets more only while its
+ * bufferedAmount is under 1 MiB, and the sending worker pauses its catch-up stream while
+ * the queue holds over 4 MiB.
  *
  * Order: S builds its log (timed commits: the raw OPFS insert rate), R opens a fresh
  * database, the raw channel run (64 KiB messages, same backpressure), the catch-up on a
@@ -18,6 +19,8 @@
  * catch-up, since other work on a shared machine drifts from minute to minute.
  */
 import type { EventId } from '../../../shared/ids.ts'
+import { CHANNEL_HIGH, SendQueue } from '../../../client/net/send-queue.ts'
+import { connectPair } from '../../helpers/data-channel-pair.ts'
 import type { SyncConfig } from '../sync/config.ts'
 import type {
   CatchupRun,
@@ -31,8 +34,6 @@ import type {
   WorkerCheck,
 } from './sync-bench-protocol.ts'
 
-const HIGH_WATER = 1024 * 1024
-const LOW_WATER = 256 * 1024
 const SENDER_DB = 'bench-sync-sender.db'
 const SCRATCH_DB = 'bench-sync-scratch.db'
 const RECEIVER_DB = 'bench-sync-receiver.db'
@@ -84,59 +85,33 @@ class BenchWorker {
   }
 }
 
-/** Two RTCPeerConnections in this page joined by one ordered, reliable data channel. */
-async function connectPair(label: string): Promise<{ a: RTCDataChannel; b: RTCDataChannel; setupMs: number; close(): void }> {
-  const start = performance.now()
-  const pc1 = new RTCPeerConnection()
-  const pc2 = new RTCPeerConnection()
-  pc1.addEventListener('icecandidate', (e) => void (e.candidate && pc2.addIceCandidate(e.candidate)))
-  pc2.addEventListener('icecandidate', (e) => void (e.candidate && pc1.addIceCandidate(e.candidate)))
-  const a = pc1.createDataChannel(label)
-  const remote = new Promise<RTCDataChannel>((resolve) => pc2.addEventListener('datachannel', (e) => resolve(e.channel), { once: true }))
-  await pc1.setLocalDescription()
-  await pc2.setRemoteDescription(pc1.localDescription!)
-  await pc2.setLocalDescription()
-  await pc1.setRemoteDescription(pc2.localDescription!)
-  const opened = (c: RTCDataChannel) =>
-    c.readyState === 'open' ? Promise.resolve() : new Promise<void>((resolve) => c.addEventListener('open', () => resolve(), { once: true }))
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`data channel did not open in 15 s (ICE ${pc1.iceConnectionState})`)), 15_000),
-  )
-  const b = await Promise.race([remote, timeout])
-  await Promise.race([Promise.all([opened(a), opened(b)]), timeout])
-  for (const c of [a, b]) {
-    c.binaryType = 'arraybuffer'
-    c.bufferedAmountLowThreshold = LOW_WATER
-  }
-  return {
-    a,
-    b,
-    setupMs: performance.now() - start,
-    close: () => {
-      pc1.close()
-      pc2.close()
-    },
-  }
-}
-
-/** One direction of a channel: a queue drained under backpressure, as PeerMesh does. */
+/** One direction of a channel: the app's SendQueue, with what the bench reports about it. */
 class Outbox {
   maxBuffered = 0
   waits = 0
-  readonly #queue: Uint8Array[] = []
-  constructor(readonly channel: RTCDataChannel) {
-    channel.addEventListener('bufferedamountlow', () => this.#drain())
+  /** Times the producer was asked to pause. */
+  backlogs = 0
+  readonly queue: SendQueue
+  constructor(
+    readonly channel: RTCDataChannel,
+    onBacklog: (backlogged: boolean) => void = () => {},
+  ) {
+    this.queue = new SendQueue({
+      send: (bytes) => {
+        channel.send(bytes as Uint8Array<ArrayBuffer>)
+        this.maxBuffered = Math.max(this.maxBuffered, channel.bufferedAmount)
+      },
+      buffered: () => channel.bufferedAmount,
+      onBacklog: (backlogged) => {
+        if (backlogged) this.backlogs++
+        onBacklog(backlogged)
+      },
+    })
+    channel.addEventListener('bufferedamountlow', () => this.queue.drain())
   }
   push(bytes: Uint8Array): void {
-    this.#queue.push(bytes)
-    this.#drain()
-  }
-  #drain(): void {
-    while (this.#queue.length > 0 && this.channel.bufferedAmount < HIGH_WATER) {
-      this.channel.send(this.#queue.shift()! as Uint8Array<ArrayBuffer>)
-      this.maxBuffered = Math.max(this.maxBuffered, this.channel.bufferedAmount)
-    }
-    if (this.#queue.length > 0) this.waits++
+    this.queue.push(bytes)
+    if (this.queue.bytes > 0) this.waits++
   }
 }
 
@@ -155,7 +130,7 @@ async function measureChannel(size: number, total: number): Promise<ChannelRun> 
         const start = performance.now()
         let sent = 0
         const pump = () => {
-          while (sent < bytes && pair.a.bufferedAmount < HIGH_WATER) {
+          while (sent < bytes && pair.a.bufferedAmount < CHANNEL_HIGH) {
             pair.a.send(message)
             sent += size
           }
@@ -174,7 +149,7 @@ async function measureChannel(size: number, total: number): Promise<ChannelRun> 
 async function measureCatchup(sender: BenchWorker, receiver: BenchWorker, events: number): Promise<CatchupRun> {
   const pair = await connectPair('sync')
   try {
-    const toReceiver = new Outbox(pair.a)
+    const toReceiver = new Outbox(pair.a, (backlogged) => sender.post({ type: 'backlog', backlogged }))
     const toSender = new Outbox(pair.b)
     let framesToReceiver = 0
     let bytesToReceiver = 0
@@ -209,6 +184,8 @@ async function measureCatchup(sender: BenchWorker, receiver: BenchWorker, events
       bytesToReceiver,
       maxBufferedAmount: toReceiver.maxBuffered,
       backpressureWaits: toReceiver.waits,
+      maxQueuedBytes: toReceiver.queue.maxBytes,
+      backlogPauses: toReceiver.backlogs,
       sender: s,
       receiver: r,
     }

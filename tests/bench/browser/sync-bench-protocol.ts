@@ -23,6 +23,8 @@ export type ToSyncWorker =
   | { type: 'open-receiver'; id: number; file: string; expect: number }
   | { type: 'raw-insert'; id: number; file: string }
   | { type: 'connect' }
+  /** The queue in front of the channel is long (true) or drained (false): ReplicaNode.backlog. */
+  | { type: 'backlog'; backlogged: boolean }
   | { type: 'frame'; bytes: ArrayBuffer }
   | { type: 'check'; id: number }
   | { type: 'cleanup'; id: number }
@@ -85,6 +87,10 @@ export interface CatchupRun {
   /** Highest bufferedAmount seen on the sending end, and how often the queue waited for it. */
   maxBufferedAmount: number
   backpressureWaits: number
+  /** The most bytes S's frames queued in front of the channel (SendQueue.maxBytes). */
+  maxQueuedBytes: number
+  /** Times that queue asked S to pause its catch-up stream. */
+  backlogPauses: number
   sender: WorkerCheck
   receiver: WorkerCheck
 }

@@ -89,6 +89,7 @@ async function startNode(replicaNumber: number, expect: number | null): Promise<
     log,
     logger: { warn: (m) => warnings.push(m), debug: () => {} },
     gatherFrames: nextTask,
+    nextTurn: nextTask, // as the app's worker: a catch-up page waits for a macrotask
     send: (_peer, bytes) => {
       stats.framesSent++
       stats.bytesSent += bytes.byteLength
@@ -166,6 +167,7 @@ async function handle(m: ToSyncWorker): Promise<unknown> {
       await deleteOpfsDatabase(file)
       return null
     case 'connect':
+    case 'backlog':
     case 'frame':
       throw new Error(`${m.type} is not a request`)
   }
@@ -175,6 +177,10 @@ addEventListener('message', (event: MessageEvent<ToSyncWorker>) => {
   const m = event.data
   if (m.type === 'connect') {
     void node?.connect(PEER)
+    return
+  }
+  if (m.type === 'backlog') {
+    node?.backlog(PEER, m.backlogged)
     return
   }
   if (m.type === 'frame') {

@@ -122,6 +122,8 @@ function headline(results: readonly ReconcileResult[], c: ChromiumSyncResult | n
     catchup_frames: c && c.catchup.framesToReceiver,
     catchup_bytes: c && c.catchup.bytesToReceiver,
     catchup_max_buffered_amount: c && c.catchup.maxBufferedAmount,
+    catchup_sender_max_queued_bytes: c && c.catchup.maxQueuedBytes,
+    catchup_sender_backlog_pauses: c && c.catchup.backlogPauses,
     channel_bytes_per_s_before_after: c && [round(c.channelBefore.bytesPerS), round(c.channelAfter.bytesPerS)],
     channel_setup_ms: c && round(c.channelBefore.setupMs),
     opfs_insert_rows_per_s_before_after: c && [round(c.build.eventsPerS), round(c.insertAfter.eventsPerS)],
@@ -166,6 +168,13 @@ function rows(j: ReturnType<typeof headline> & { chromium_error: string | null }
       note: j.catchup_ms === null ? undefined
         : `${j.catchup_ms} ms: first events frame leaves S at ${j.catchup_first_events_frame_ms} ms (reads: whole ${j.catchup_sender_events_after_ms} ms, ${j.catchup_sender_pages} pages ${j.catchup_sender_pages_ms} ms); ` +
           `R busy ${j.catchup_receiver_busy_ms} (commit ${j.catchup_receiver_commit_ms} in ${j.catchup_receiver_commits} tx, lamportsOf ${j.catchup_receiver_lamports_of_ms} in ${j.catchup_receiver_lamports_of_calls} calls)`,
+    }),
+    opfs({
+      measure: '  most bytes S queued in front of the channel',
+      value: j.catchup_sender_max_queued_bytes,
+      unit: 'B',
+      note: j.catchup_sender_backlog_pauses === null ? undefined
+        : `S's stream paused ${j.catchup_sender_backlog_pauses} times (queue over 4 MiB); channel buffered at most ${j.catchup_max_buffered_amount} B`,
     }),
     opfs({
       measure: '  raw data channel, 64 KiB messages',
