@@ -51,6 +51,35 @@ describe('diffTodos and applyTodoPatch', () => {
       { numRuns: 500 },
     )
   })
+
+  it('apply a catch-up patch (edits in place, new todos past the end) as the general rebuild does', () => {
+    // Such patches take a shortcut in applyTodoPatch; the rebuild is the reference.
+    const rebuild = (before: TodoView[], patch: ReturnType<typeof diffTodos>) =>
+      applyTodoPatch([...before, view(1_000_000, 'sentinel')], { ...patch, gone: [...patch.gone, todo(1_000_000)] })
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), fc.array(fc.nat(29)), fc.integer({ min: 0, max: 10 }), (size, edited, added) => {
+        const before = Array.from({ length: size }, (_, i) => view(i, `todo ${i}`))
+        const after = [...before.map((t, i) => (edited.includes(i) ? view(i, `${t.content} edited`, true) : t)), ...Array.from({ length: added }, (_, j) => view(size + j, `new ${j}`))]
+        const dirty = new Set<TodoId>([...edited.filter((i) => i < size).map((i) => todo(i)), ...after.slice(size).map((t) => t.id)])
+        const patch = diffTodos(after, dirty, same)
+        const next = applyTodoPatch(before, patch)
+        expect(next).toEqual(after)
+        expect(next).toEqual(rebuild(before, patch))
+        next.forEach((t, i) => {
+          if (!dirty.has(t.id)) expect(t).toBe(before[i]) // unchanged objects kept
+        })
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('do not take the shortcut for a todo that moved to the end: it is not duplicated', () => {
+    // todo 1 changed and now sorts last (its creation arrived late); nothing is gone.
+    const before = [view(1, 'a'), view(2, 'b')]
+    const after = [view(2, 'b'), view(1, 'a moved')]
+    const next = applyTodoPatch(before, diffTodos(after, new Set([todo(1)]), same))
+    expect(next).toEqual(after)
+  })
 })
 
 describe('keepUnchanged', () => {
