@@ -7,12 +7,14 @@
  *   [PROTOCOL_VERSION, TAG.events,  [encodedEvent, ...]]   parents before children
  *   [PROTOCOL_VERSION, TAG.want,    [eventId, ...]]
  *   [PROTOCOL_VERSION, TAG.refuse,  reason]
+ *   [PROTOCOL_VERSION, TAG.ack,     received]           events received on this link
+ *                                                       since its catch-up message
  *
  * Ids are raw bytes on the wire; events travel in their canonical encoding, so the
  * receiver recomputes every id (event-codec.ts) instead of trusting one.
  * A frame that fails these guards is dropped and logged by the engine, never thrown.
  *
- * Version 2 (this one) spends fewer bytes on the handshake than version 1, which matters
+ * Since version 2 the handshake spends few bytes (version 1 spent more), which matters
  * when peers differ by a few events (issue 4: ≤ 1 KB overhead at k = 100):
  *  - tags are small integers (one CBOR byte) instead of words;
  *  - clock entries name an author by an 8-byte key (the first 8 bytes of its 16-byte
@@ -21,7 +23,12 @@
  *    picks its id to collide can cause it. The engine handles keys that two of its own
  *    authors share conservatively (sync-engine.ts, "Author keys"), and whatever a
  *    collision still hides is fetched by the head check and `want` walk.
- * A peer speaking version 1 is refused with a reason, not misread.
+ *
+ * Version 3 adds `ack`: a peer catching up says how many events it has received and
+ * stored, and a sender streaming a large catch-up keeps at most a window of events
+ * unacknowledged (sync-engine.ts, "Streamed catch-up"). A version 2 peer would never
+ * ack, so the sender would wait forever: hence a new version, not a new tag alone.
+ * A peer speaking another version is refused with a reason, not misread.
  */
 import { decode, encode } from 'cborg'
 import {
@@ -35,9 +42,9 @@ import {
   hexToBytes,
 } from '../ids.ts'
 
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 /** Message tags on the wire. */
-export const TAG = { hello: 1, catchUp: 2, events: 3, want: 4, refuse: 5 } as const
+export const TAG = { hello: 1, catchUp: 2, events: 3, want: 4, refuse: 5, ack: 6 } as const
 /** Frames stay under Chromium's 256 KiB data-channel message limit, with headroom. */
 export const MAX_FRAME_BYTES = 200 * 1024
 export const MAX_IDS_PER_WANT = 4096
@@ -64,6 +71,7 @@ export type SyncMessage =
   | { type: 'events'; events: Uint8Array[] }
   | { type: 'want'; ids: EventId[] }
   | { type: 'refuse'; reason: string }
+  | { type: 'ack'; received: number }
 
 export type ParsedMessage =
   | { type: 'ok'; message: SyncMessage }
@@ -89,6 +97,8 @@ export function encodeMessage(m: SyncMessage): Uint8Array {
       return encode([PROTOCOL_VERSION, TAG.want, m.ids.map((id) => hexToBytes(id))])
     case 'refuse':
       return encode([PROTOCOL_VERSION, TAG.refuse, m.reason])
+    case 'ack':
+      return encode([PROTOCOL_VERSION, TAG.ack, m.received])
   }
 }
 
@@ -163,6 +173,11 @@ export function parseMessage(bytes: Uint8Array): ParsedMessage {
       const reason = raw[2] as unknown
       if (raw.length !== 3 || typeof reason !== 'string') return { type: 'rejected', reason: 'malformed refuse' }
       return { type: 'ok', message: { type: 'refuse', reason: reason.slice(0, 500) } }
+    }
+    case TAG.ack: {
+      const received = raw[2] as unknown
+      if (raw.length !== 3 || !Number.isSafeInteger(received) || (received as number) < 0) return { type: 'rejected', reason: 'malformed ack' }
+      return { type: 'ok', message: { type: 'ack', received: received as number } }
     }
     default:
       return { type: 'rejected', reason: `unknown message type ${JSON.stringify(String(tag)).slice(0, 40)}` }

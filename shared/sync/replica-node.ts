@@ -77,6 +77,8 @@ export interface ReplicaNodeOptions {
   nextTurn?(): Promise<void>
   /** Events per page of a streamed catch-up (sync-engine.ts CATCH_UP_PAGE; tests use small ones). */
   catchUpPage?: number
+  /** Unacked events a streamed catch-up may have in flight (sync-engine.ts; default two pages). */
+  catchUpWindow?: number
 }
 
 export class ReplicaNode {
@@ -90,7 +92,7 @@ export class ReplicaNode {
 
   constructor(opts: ReplicaNodeOptions) {
     this.#opts = opts
-    this.engine = new SyncEngine({ replica: opts.replica, room: opts.room, store: opts.log.store, log: opts.logger, catchUpPage: opts.catchUpPage })
+    this.engine = new SyncEngine({ replica: opts.replica, room: opts.room, store: opts.log.store, log: opts.logger, catchUpPage: opts.catchUpPage, catchUpWindow: opts.catchUpWindow })
   }
 
   get log(): TodoLog {

@@ -10,6 +10,7 @@
  *   ◀─ catch-up(m), then the m events A lacks ─     round trip, parents first
  *   ── live events, forwarded by receivers ───▶     (gossip: reaches a partial mesh)
  *   ◀─ want(ids) when an event came before its parents
+ *   ◀─ ack(received) while a large catch-up streams in (flow control, below)
  *
  * Why version vectors: every replica is one tab holding a Web Lock, so its own events
  * form a chain (each names the heads, which include its previous event). A peer holding
@@ -31,6 +32,20 @@
  * ended, in order. So the link carries catch-up(n), those n events, then live traffic,
  * as an unstreamed catch-up does: the peer's progress count stays exact, and each
  * event is sent once (invariant 4).
+ *
+ * Flow control (receiver-paced): a peer catching up acks, after each input that brought
+ * catch-up events and left it still short of the announced total, how many events it has
+ * received on the link; effects apply in order, so those are stored by then. The sender
+ * reads the next page only while fewer than `catchUpWindow` events (two pages) are sent
+ * and not yet acked; otherwise the stream waits for an ack. A data channel delivers at
+ * 15+ MB/s on loopback while OPFS stores ~2.5 MB/s: without this the whole catch-up
+ * would be sent in the first second and wait in the receiver's memory, with every
+ * thread of both tabs busy at once. The sender's transport queue adds a second, local
+ * brake (ReplicaNode.backlog). Acks lost or lied about only slow a stream or let it run
+ * ahead; they never change what is sent. Events a streaming peer asks for with `want`
+ * are sent after the last page too: the peer counts every event it receives toward the
+ * announced total, so an answer slipped in between pages would make it think the
+ * catch-up complete while pages are still on their way (and check heads too early).
  *
  * Author keys: hellos name authors by an 8-byte key (messages.ts). When two of our own
  * authors share a key, a peer's entry for it cannot tell them apart, so for those authors
@@ -98,6 +113,8 @@ export interface SyncEngineOptions {
   log: Logger
   /** Events per page of a streamed catch-up (CATCH_UP_PAGE; tests use small pages). */
   catchUpPage?: number
+  /** Unacknowledged events a streamed catch-up may have in flight (default two pages). */
+  catchUpWindow?: number
 }
 
 interface PeerState {
@@ -114,8 +131,13 @@ interface PeerState {
   /** Catch-up progress: events announced by the peer's catch-up message, and received since. */
   expected: number
   received: number
+  /** Its catch-up message arrived (one per link: a second would reset the count acks report). */
+  caughtUpAnnounced: boolean
   /** The heads its hello named; checked once its catch-up has arrived. */
   heads: EventId[]
+  /** Events sent to it since our catch-up message, and how many of them it has acked. */
+  sentEvents: number
+  acked: number
   /** Our streamed catch-up to it (see the header), while one is under way. */
   stream: CatchUpStream | null
 }
@@ -131,6 +153,10 @@ interface CatchUpStream {
   after: Ordered
   /** Events to forward once the stream has ended, in the order they were accepted. */
   deferred: TodoEvent[]
+  /** Events the peer asked for meanwhile (`want`), sent after the stream as well. */
+  wanted: TodoEvent[]
+  /** The next page waits for an ack (the window is full): see "Flow control". */
+  waiting: boolean
 }
 
 /** Catch-up progress summed over peers still catching us up. */
@@ -189,7 +215,18 @@ export class SyncEngine {
 
   /** A link opened: greet the peer with our clock. */
   async peerConnected(peer: PeerId): Promise<SyncEffect[]> {
-    this.#peers.set(peer, { replica: null, known: new Map(), refused: false, expected: 0, received: 0, heads: [], stream: null })
+    this.#peers.set(peer, {
+      replica: null,
+      known: new Map(),
+      refused: false,
+      expected: 0,
+      received: 0,
+      caughtUpAnnounced: false,
+      heads: [],
+      stream: null,
+      sentEvents: 0,
+      acked: 0,
+    })
     const clock = keyedClock(await this.#opts.store.clock())
     const heads = await this.#opts.store.heads()
     return [this.#send(peer, { type: 'hello', replica: this.#opts.replica, room: this.#opts.room, clock, heads })]
@@ -270,7 +307,13 @@ export class SyncEngine {
       return []
     }
     if (m.type === 'want') return this.#onWant(peer, state, m.ids)
+    if (m.type === 'ack') return this.#onAck(peer, state, m.received)
     if (m.type === 'catch-up') {
+      if (state.caughtUpAnnounced) {
+        this.#opts.log.warn('second catch-up on a link dropped', { peer })
+        return []
+      }
+      state.caughtUpAnnounced = true
       state.expected = m.total
       state.received = 0
       return m.total === 0 ? this.#checkHeads(peer, state, new Set()) : []
@@ -283,6 +326,8 @@ export class SyncEngine {
     const before = state.received
     state.received += events.length
     const effects = await this.#onEvents(peer, state, events)
+    // Still short of the total: tell the sender how far we got (see "Flow control").
+    if (before < state.expected && state.received < state.expected) effects.push(this.#send(peer, { type: 'ack', received: state.received }))
     if (before < state.expected && state.received >= state.expected) {
       // The heads may be in this very frame, stored only once these effects are applied.
       const arriving = new Set(effects.flatMap((e) => (e.type === 'store' ? e.events.map((x) => x.id) : [])))
@@ -321,9 +366,24 @@ export class SyncEngine {
     // Streamed (see the header): the first page now, the rest as `continue` inputs.
     const among = await store.count()
     const first = await store.eventsAfterFrom(clock, null, page, among)
-    const stream = { id: ++this.#streams, clock, among, after: first.at(-1)!, deferred: [] }
+    const stream: CatchUpStream = { id: ++this.#streams, clock, among, after: first.at(-1)!, deferred: [], wanted: [], waiting: false }
     state.stream = stream
-    return [this.#send(peer, { type: 'catch-up', total }), ...this.#sendEvents(peer, state, first), { type: 'continue', peer, stream: stream.id }]
+    return [this.#send(peer, { type: 'catch-up', total }), ...this.#sendEvents(peer, state, first), ...this.#nextPage(peer, state, stream)]
+  }
+
+  /** After a page: go on (a `continue` effect) unless the window is full; then wait for an ack. */
+  #nextPage(peer: PeerId, state: PeerState, stream: CatchUpStream): SyncEffect[] {
+    stream.waiting = state.sentEvents - state.acked >= this.#window
+    return stream.waiting ? [] : [{ type: 'continue', peer, stream: stream.id }]
+  }
+
+  /** The peer acked `received` events of this link: a stream waiting for room goes on. */
+  #onAck(peer: PeerId, state: PeerState, received: number): SyncEffect[] {
+    state.acked = Math.max(state.acked, received)
+    const stream = state.stream
+    if (!stream?.waiting || state.sentEvents - state.acked >= this.#window) return []
+    stream.waiting = false
+    return [{ type: 'continue', peer, stream: stream.id }]
   }
 
   /**
@@ -333,22 +393,30 @@ export class SyncEngine {
   async continueCatchUp(peer: PeerId, streamId: number): Promise<SyncEffect[]> {
     const state = this.#peers.get(peer)
     const stream = state?.stream
-    if (!state || !stream || stream.id !== streamId || state.refused) return []
+    if (!state || !stream || stream.id !== streamId || state.refused || stream.waiting) return []
     const page = await this.#opts.store.eventsAfterFrom(stream.clock, stream.after, this.#page, stream.among)
     if (page.length === this.#page) {
       stream.after = page.at(-1)!
-      return [...this.#sendEvents(peer, state, page), { type: 'continue', peer, stream: stream.id }]
+      return [...this.#sendEvents(peer, state, page), ...this.#nextPage(peer, state, stream)]
     }
     state.stream = null
-    return this.#sendEvents(peer, state, [...page, ...stream.deferred])
+    return [...this.#sendEvents(peer, state, [...page, ...stream.deferred]), ...this.#sendEvents(peer, state, stream.wanted, true)]
   }
 
   get #page(): number {
     return Math.max(1, this.#opts.catchUpPage ?? CATCH_UP_PAGE)
   }
 
+  get #window(): number {
+    return Math.max(this.#page, this.#opts.catchUpWindow ?? 2 * this.#page)
+  }
+
   async #onWant(peer: PeerId, state: PeerState, ids: EventId[]): Promise<SyncEffect[]> {
     const found = await this.#opts.store.get(ids)
+    if (state.stream) {
+      state.stream.wanted.push(...found) // after the last page (see "Flow control")
+      return []
+    }
     return this.#sendEvents(peer, state, found, true)
   }
 
@@ -495,6 +563,7 @@ export class SyncEngine {
   /** Sends events the peer is not known to hold (all of them when `force`, for wants). */
   #sendEvents(peer: PeerId, state: PeerState, events: readonly TodoEvent[], force = false): SyncEffect[] {
     const out = force ? [...events] : events.filter((e) => e.lamport > (state.known.get(authorKey(e.author)) ?? 0))
+    state.sentEvents += out.length
     return packEvents(out.map(encodeEvent)).map((bytes) => ({ type: 'send', peer, bytes }) as const)
   }
 

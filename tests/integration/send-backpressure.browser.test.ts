@@ -1,7 +1,11 @@
 /**
  * Flow control of a streamed catch-up over a real data channel (Vitest browser mode,
- * Chromium): the sender's pages wait while its SendQueue is backlogged, so frames never
- * pile up in front of the channel beyond the backlog mark plus the page being sent.
+ * Chromium), both brakes:
+ *  - the receiver's acks: the sender keeps at most a window of events unacked (two
+ *    pages), so the queue in front of the channel never holds more than that;
+ *  - the sender's own queue: its pages wait while its SendQueue is backlogged, so frames
+ *    never pile up beyond the backlog mark plus the page being sent, whatever the window
+ *    (tested with a window as large as the whole catch-up).
  *
  *   sender ReplicaNode ─send─▶ SendQueue ─▶ RTCDataChannel ═══ RTCDataChannel ─▶ receiver ReplicaNode
  *         ▲                       │ onBacklog
@@ -34,7 +38,7 @@ let pair: ChannelPair | null = null
 afterEach(() => pair?.close())
 
 /** A sender holding EVENTS events and a fresh receiver, linked over a real data channel. */
-async function linkedPair(flowControl: boolean) {
+async function linkedPair({ flowControl, window }: { flowControl: boolean; window?: number }) {
   const room = newRoomId()
   pair = await connectPair('backpressure')
   const { a, b } = pair
@@ -46,6 +50,7 @@ async function linkedPair(flowControl: boolean) {
     log: await TodoLog.open(new MemoryEventStore()),
     logger: recordingLogger(),
     catchUpPage: PAGE,
+    catchUpWindow: window,
     send: (_peer, bytes) => outbox.push(bytes),
   })
   const outbox = new SendQueue({
@@ -88,8 +93,18 @@ async function linkedPair(flowControl: boolean) {
 }
 
 describe('flow control of a streamed catch-up over a real data channel', () => {
+  it('keeps at most two pages unacked: the receiver’s acks pace the stream, the queue never backlogs', async () => {
+    const { sender, receiver, outbox, catchUp, pauses, pageBound } = await linkedPair({ flowControl: false })
+    await catchUp()
+
+    expect(await receiver.log.store.count()).toBe(EVENTS)
+    expect(receiver.log.stateHash()).toBe(sender.log.stateHash())
+    expect(outbox.maxBytes).toBeLessThanOrEqual(2 * pageBound)
+    expect(pauses()).toBe(0)
+  })
+
   it('pauses the stream while the send queue is backlogged: the queue stays under its mark plus one page', async () => {
-    const { sender, receiver, outbox, catchUp, pauses, pageBound } = await linkedPair(true)
+    const { sender, receiver, outbox, catchUp, pauses, pageBound } = await linkedPair({ flowControl: true, window: EVENTS })
     await catchUp()
 
     expect(await receiver.log.store.count()).toBe(EVENTS)
@@ -99,8 +114,8 @@ describe('flow control of a streamed catch-up over a real data channel', () => {
     expect(outbox.maxBytes).toBeLessThanOrEqual(BACKLOG_HIGH + pageBound)
   })
 
-  it('(control) without the pause, the same catch-up piles up in the queue', async () => {
-    const { receiver, outbox, catchUp, pageBound } = await linkedPair(false)
+  it('(control) without either brake, the same catch-up piles up in the queue', async () => {
+    const { receiver, outbox, catchUp, pageBound } = await linkedPair({ flowControl: false, window: EVENTS })
     await catchUp()
 
     expect(await receiver.log.store.count()).toBe(EVENTS)

@@ -20,8 +20,8 @@ import type { EventValue } from '../../shared/event.ts'
 const SEEDS = Number(process.env.SEEDS ?? 1000)
 const ONE_SEED = process.env.SEED === undefined ? null : Number(process.env.SEED)
 const NAMES = 'abcdefgh'
-/** The engine's logged answer to an injected fault (a duplicated hello frame): expected. */
-const DUPLICATE_HELLO = /second hello on a link dropped/
+/** The engine's logged answer to an injected fault (a duplicated hello or catch-up frame): expected. */
+const DUPLICATE_HELLO = /second (hello|catch-up) on a link dropped/
 
 interface Schedule {
   sim: SimNetwork

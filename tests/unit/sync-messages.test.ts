@@ -93,6 +93,11 @@ describe('sync messages: encode → parse round trips', () => {
     expect(long.type === 'refuse' && long.reason.length).toBe(500)
   })
 
+  it('ack keeps its count of received events', () => {
+    expect(roundTrip({ type: 'ack', received: 0 })).toEqual({ type: 'ack', received: 0 })
+    expect(roundTrip({ type: 'ack', received: 123_456 })).toEqual({ type: 'ack', received: 123_456 })
+  })
+
   it('every frame is a CBOR array starting with PROTOCOL_VERSION and a one-byte tag', () => {
     const all: SyncMessage[] = [
       { type: 'hello', replica: replica(7), room: ROOM, clock: new Map(), heads: [] },
@@ -100,6 +105,7 @@ describe('sync messages: encode → parse round trips', () => {
       { type: 'events', events: [] },
       { type: 'want', ids: [] },
       { type: 'refuse', reason: '' },
+      { type: 'ack', received: 5 },
     ]
     for (const m of all) {
       const frame = encodeMessage(m)
@@ -230,6 +236,17 @@ describe('sync messages: rejections', () => {
     ['missing', [V, TAG.refuse]],
   ])('a refuse whose reason is %s is a malformed refuse', (_, raw) => {
     expect(rejection(raw)).toBe('malformed refuse')
+  })
+
+  it.each([
+    ['negative', [V, TAG.ack, -1]],
+    ['fractional', [V, TAG.ack, 0.5]],
+    ['text', [V, TAG.ack, '3']],
+    ['beyond a safe integer', [V, TAG.ack, 2 ** 60]],
+    ['missing', [V, TAG.ack]],
+    ['followed by an extra field', [V, TAG.ack, 1, 2]],
+  ])('an ack count that is %s is a malformed ack', (_, raw) => {
+    expect(rejection(raw)).toBe('malformed ack')
   })
 
   it('a clock naming one author key twice keeps the lower lamport (the sender’s authors collided)', () => {

@@ -75,6 +75,7 @@ const hello = (n: number, clock: AuthorClock = new Map(), heads: EventId[] = [],
   encodeMessage({ type: 'hello', replica: replica(n), room, clock, heads })
 const eventsFrame = (...events: TodoEvent[]) => encodeMessage({ type: 'events', events: events.map(encodeEvent) })
 const wantFrame = (...ids: EventId[]) => encodeMessage({ type: 'want', ids })
+const ackFrame = (received: number) => encodeMessage({ type: 'ack', received })
 
 /** The messages in `effects` sent to `to`, decoded. */
 function sent(effects: readonly SyncEffect[], to: PeerId): SyncMessage[] {
@@ -424,6 +425,27 @@ describe('streamed catch-up (larger than a page)', () => {
   const log7 = chain(Array.from({ length: 7 }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
   const ids = (events: readonly TodoEvent[]) => events.map((e) => e.id)
   const continues = (effects: readonly SyncEffect[]) => effects.flatMap((e) => (e.type === 'continue' ? [e] : []))
+  type Replica = Awaited<ReturnType<typeof replicaHolding>>
+  /**
+   * Runs `peer`'s stream to its end from `first` (the hello's effects): each continue is
+   * fed back, and when the stream waits for an ack the peer acks all it got so far.
+   */
+  async function streamAll(r: Replica, peer: PeerId, first: readonly SyncEffect[]): Promise<SyncEffect[]> {
+    const all = [...first]
+    let next = continues(first)
+    for (let i = 0; i < 100; i++) {
+      if (next.length === 0) {
+        const acked = await r.engine.receive(peer, ackFrame(sentEvents(all, peer).length))
+        all.push(...acked)
+        next = continues(acked)
+        if (next.length === 0) return all // nothing was waiting: the stream is over
+      }
+      const effects = await r.engine.continueCatchUp(peer, next[0]!.stream)
+      all.push(...effects)
+      next = continues(effects)
+    }
+    throw new Error('stream did not end')
+  }
 
   it('sends catch-up(n), the first page and a continue; each continue sends the next page; the last ends it', async () => {
     const r = await replicaHolding(log7, { catchUpPage: 3 })
@@ -434,10 +456,59 @@ describe('streamed catch-up (larger than a page)', () => {
     expect(continues(first)).toEqual([{ type: 'continue', peer: p, stream: expect.any(Number) }])
     const second = await r.engine.continueCatchUp(p, continues(first)[0]!.stream)
     expect(sentEvents(second, p)).toEqual(ids(log7.slice(3, 6)))
-    const last = await r.engine.continueCatchUp(p, continues(second)[0]!.stream)
+    const resumed = await r.engine.receive(p, ackFrame(3)) // (two pages unacked: see flow control below)
+    const last = await r.engine.continueCatchUp(p, continues(resumed)[0]!.stream)
     expect(sentEvents(last, p)).toEqual(ids(log7.slice(6)))
     expect(continues(last)).toEqual([])
-    expect(await r.engine.continueCatchUp(p, continues(second)[0]!.stream)).toEqual([]) // done: a stray continue is a no-op
+    expect(await r.engine.continueCatchUp(p, continues(resumed)[0]!.stream)).toEqual([]) // done: a stray continue is a no-op
+  })
+
+  it('waits for an ack once two pages are unacked, and goes on when one makes room', async () => {
+    const log12 = chain(Array.from({ length: 12 }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
+    const r = await replicaHolding(log12, { catchUpPage: 3 })
+    await r.engine.peerConnected(p)
+    const first = await r.engine.receive(p, hello(20))
+    const second = await r.engine.continueCatchUp(p, continues(first)[0]!.stream)
+    expect(sentEvents(second, p)).toEqual(ids(log12.slice(3, 6)))
+    expect(continues(second)).toEqual([]) // 6 unacked: the window (two pages) is full
+    expect(await r.engine.receive(p, ackFrame(0))).toEqual([]) // nothing stored yet: no room
+    const resumed = await r.engine.receive(p, ackFrame(1)) // 5 unacked: under the window, the next page goes
+    expect(continues(resumed)).toHaveLength(1)
+    expect(sentEvents(await r.engine.continueCatchUp(p, continues(resumed)[0]!.stream), p)).toEqual(ids(log12.slice(6, 9)))
+    expect(await r.engine.receive(p, ackFrame(1))).toEqual([]) // an older count changes nothing
+    expect(await r.engine.continueCatchUp(p, continues(resumed)[0]!.stream)).toEqual([]) // a repeated continue while waiting: no page
+  })
+
+  it('acks, as the receiving side, after each input that leaves its catch-up short, and not after the last', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20, [e1, e2a, e2b])
+    await r.feed(r.engine.receive(p, encodeMessage({ type: 'catch-up', total: 3 })))
+    const partial = await r.feed(r.engine.receive(p, eventsFrame(e1)))
+    expect(sent(partial, p)).toEqual([{ type: 'ack', received: 1 }])
+    expect(partial.findIndex((e) => e.type === 'store')).toBeLessThan(partial.findIndex((e) => e.type === 'send')) // stored, then acked
+    const last = await r.feed(r.engine.receive(p, eventsFrame(e2first, e2second)))
+    expect(types(last, p)).toEqual([])
+    // Live events after the catch-up are not acked either.
+    expect(types(await r.feed(r.engine.receive(p, eventsFrame(ev([e2a], { type: 'complete', value: true })))), p)).toEqual([])
+  })
+
+  it('counts a catch-up once per link: a repeated catch-up message is dropped, so acks stay true', async () => {
+    const r = await replicaHolding()
+    await r.ready(p, 20, [e1, e2a, e2b])
+    await r.feed(r.engine.receive(p, encodeMessage({ type: 'catch-up', total: 3 })))
+    await r.feed(r.engine.receive(p, eventsFrame(e1)))
+    expect(await r.feed(r.engine.receive(p, encodeMessage({ type: 'catch-up', total: 3 })))).toEqual([])
+    expect(r.warnings).toContain('second catch-up on a link dropped')
+    expect(r.engine.progress()).toEqual({ received: 1, expected: 3 })
+  })
+
+  it('answers a want from a peer it is streaming to after the last page, so the peer’s count stays a count of the catch-up', async () => {
+    const r = await replicaHolding(log7, { catchUpPage: 3 })
+    await r.engine.peerConnected(p)
+    const first = await r.engine.receive(p, hello(20))
+    expect(await r.engine.receive(p, wantFrame(log7[0]!.id))).toEqual([])
+    const all = await streamAll(r, p, first)
+    expect(sentEvents(all, p)).toEqual([...ids(log7), log7[0]!.id]) // the pages, then the answer
   })
 
   it('forwards what it accepts meanwhile after the last page, so the link carries catch-up(n), n events, then live ones', async () => {
@@ -450,13 +521,9 @@ describe('streamed catch-up (larger than a page)', () => {
     const live = r.engine.localEvents([local])
     expect(sentEvents(live, q)).toEqual([local.id])
     expect(sentEvents(live, p)).toEqual([]) // held back until p's stream ends
-    for (let next = continues(all); next.length > 0; ) {
-      const effects = await r.engine.continueCatchUp(p, next[0]!.stream)
-      all.push(...effects)
-      next = continues(effects)
-    }
-    expect(sent(all, p)[0]).toEqual({ type: 'catch-up', total: 7 })
-    expect(sentEvents(all, p)).toEqual([...ids(log7), local.id]) // each once, the live one last
+    const whole = await streamAll(r, p, all)
+    expect(sent(whole, p)[0]).toEqual({ type: 'catch-up', total: 7 })
+    expect(sentEvents(whole, p)).toEqual([...ids(log7), local.id]) // each once, the live one last
   })
 
   it('sends nothing for a continue from a closed link, or from an earlier link under the same peer id', async () => {
@@ -475,8 +542,8 @@ describe('streamed catch-up (larger than a page)', () => {
     const r = await replicaHolding(log7, { catchUpPage: 3 })
     const wholeRead = vi.spyOn(r.log.store, 'eventsAfter')
     await r.engine.peerConnected(p)
-    let next = continues(await r.engine.receive(p, hello(20)))
-    while (next.length > 0) next = continues(await r.engine.continueCatchUp(p, next[0]!.stream))
+    const all = await streamAll(r, p, await r.engine.receive(p, hello(20)))
+    expect(sentEvents(all, p)).toEqual(ids(log7))
     expect(wholeRead).not.toHaveBeenCalled()
   })
 })
