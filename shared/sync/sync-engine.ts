@@ -41,8 +41,9 @@
  * 15+ MB/s on loopback while OPFS stores ~2.5 MB/s: without this the whole catch-up
  * would be sent in the first second and wait in the receiver's memory, with every
  * thread of both tabs busy at once. The sender's transport queue adds a second, local
- * brake (ReplicaNode.backlog). Acks lost or lied about only slow a stream or let it run
- * ahead; they never change what is sent. Events a streaming peer asks for with `want`
+ * brake (ReplicaNode.backlog). A peer that acks too little only stalls its own
+ * catch-up; one that acks too much lets the stream run ahead (the transport's queue
+ * still brakes it); neither changes what is sent. Events a streaming peer asks for with `want`
  * are sent after the last page too: the peer counts every event it receives toward the
  * announced total, so an answer slipped in between pages would make it think the
  * catch-up complete while pages are still on their way (and check heads too early).

@@ -217,10 +217,10 @@ describe('handshake', () => {
     expect(r.warnings).toEqual([expect.stringMatching(/unknown peer/)])
   })
 
-  // BUG (reported): a second hello on a live link is accepted again. It resets what the
-  // engine knows the peer holds to that (possibly stale) clock and resends everything
-  // since: a duplicated or replayed hello, or a peer repeating an empty hello, makes us
-  // send the whole log again over the same link. Remove `.fails` once fixed.
+  // Guards a bug these tests found (fixed): a second hello on a live link used to be
+  // accepted again, resetting what the engine knew the peer held to that (possibly stale)
+  // clock, so a duplicated or replayed hello, or a peer repeating an empty hello, made us
+  // send the whole log again over the same link.
   it('ignores a second hello on a link that already said hello', async () => {
     const r = await replicaHolding([e1, e2a, e2b])
     await r.engine.peerConnected(p)
@@ -573,11 +573,10 @@ describe('catch-up progress and heads', () => {
     expect(stored(await r.feed(r.engine.receive(p, eventsFrame(forkB))))).toEqual([forkB.id])
   })
 
-  // BUG (reported): the heads check runs inside the same input as the last catch-up frame,
-  // before the owner applied that frame's `store` effect, so heads that just arrived look
-  // unknown: every catch-up ends with a warning and a `want` for the peer's heads, which
-  // the peer answers by sending them again (one extra round trip per handshake; the
-  // simulator counts thousands). Remove `.fails` once fixed.
+  // Guards a bug these tests found (fixed): the heads check ran inside the same input as
+  // the last catch-up frame, before the owner applied that frame's `store` effect, so heads
+  // that had just arrived looked unknown: every catch-up ended with a warning and a `want`
+  // for the peer's heads, which the peer answered by sending them again.
   it('does not ask again for a head that arrived in the last catch-up frame', async () => {
     const r = await replicaHolding()
     await r.ready(p, 20, [e1, e2a, e2b])
@@ -590,10 +589,10 @@ describe('catch-up progress and heads', () => {
 })
 
 describe('gossip across a mesh', () => {
-  // BUG (reported): `known` is a version vector, which cannot describe a forked author
-  // chain. Once a peer sent us replica 9's fork a (lamport 2), we believe it holds every
-  // replica-9 event up to lamport 2 and never forward fork b to it; the hello-heads check
-  // only repairs this at the next handshake. Remove `.fails` once fixed.
+  // Guards a bug these tests found (fixed): `known` is a version vector, which cannot
+  // describe a forked author chain. Once a peer had sent us replica 9's fork a (lamport 2),
+  // we believed it held every replica-9 event up to lamport 2 and never forwarded fork b
+  // to it; the hello-heads check only repaired this at the next handshake.
   it('converges when a replica forks while its copies are linked (x1–a–b–x2)', async () => {
     const net = new MemoryNetwork()
     const x1 = (await net.add('x1', 9)).node
