@@ -58,6 +58,9 @@ export interface WorkerCheck {
   /** The longest single receive (the sender's is its answer to the hello: read, encode, pack). */
   longestReceiveMs: number
   framesReceived: number
+  /** Bytes of received frames waiting to be handled: now, and the most at any time. */
+  pendingBytes: number
+  maxPendingBytes: number
   framesSent: number
   bytesSent: number
   /** Time in each EventStore method since the replica started, and calls (the replica waits on these). */

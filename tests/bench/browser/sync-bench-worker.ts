@@ -51,6 +51,9 @@ const stats = {
   receiveBusyMs: 0,
   longestReceiveMs: 0,
   framesReceived: 0,
+  /** Bytes of frames received and not yet handled, now and at most (the acks bound it). */
+  pendingBytes: 0,
+  maxPendingBytes: 0,
   framesSent: 0,
   bytesSent: 0,
   storeMs: {} as Record<string, number>,
@@ -187,10 +190,14 @@ addEventListener('message', (event: MessageEvent<ToSyncWorker>) => {
     const n = node
     if (!n) return
     stats.framesReceived++
+    const size = m.bytes.byteLength
+    stats.pendingBytes += size
+    stats.maxPendingBytes = Math.max(stats.maxPendingBytes, stats.pendingBytes)
     // ReplicaNode handles inputs one at a time: this one starts when it arrived or when the
     // previous one finished, whichever is later, and its promise settles when it is done.
     const arrived = performance.now()
     void n.receive(PEER, new Uint8Array(m.bytes)).then(() => {
+      stats.pendingBytes -= size
       const done = performance.now()
       const ms = done - Math.max(arrived, lastDone)
       lastDone = done

@@ -123,6 +123,7 @@ function headline(results: readonly ReconcileResult[], c: ChromiumSyncResult | n
     catchup_bytes: c && c.catchup.bytesToReceiver,
     catchup_max_buffered_amount: c && c.catchup.maxBufferedAmount,
     catchup_sender_max_queued_bytes: c && c.catchup.maxQueuedBytes,
+    catchup_receiver_max_pending_bytes: c && c.catchup.receiver.maxPendingBytes,
     catchup_sender_backlog_pauses: c && c.catchup.backlogPauses,
     channel_bytes_per_s_before_after: c && [round(c.channelBefore.bytesPerS), round(c.channelAfter.bytesPerS)],
     channel_setup_ms: c && round(c.channelBefore.setupMs),
@@ -168,6 +169,12 @@ function rows(j: ReturnType<typeof headline> & { chromium_error: string | null }
       note: j.catchup_ms === null ? undefined
         : `${j.catchup_ms} ms: first events frame leaves S at ${j.catchup_first_events_frame_ms} ms (reads: whole ${j.catchup_sender_events_after_ms} ms, ${j.catchup_sender_pages} pages ${j.catchup_sender_pages_ms} ms); ` +
           `R busy ${j.catchup_receiver_busy_ms} (commit ${j.catchup_receiver_commit_ms} in ${j.catchup_receiver_commits} tx, lamportsOf ${j.catchup_receiver_lamports_of_ms} in ${j.catchup_receiver_lamports_of_calls} calls)`,
+    }),
+    opfs({
+      measure: '  most bytes R held received but not yet stored',
+      value: j.catchup_receiver_max_pending_bytes,
+      unit: 'B',
+      note: 'bounded by the ack window (two pages unacked)',
     }),
     opfs({
       measure: '  most bytes S queued in front of the channel',
