@@ -38,6 +38,7 @@ import { BroadcastTransport } from './broadcast-transport.ts'
 import { PRESENCE_INTERVAL_MS, PRESENCE_TTL_MS, PresenceBook, type RelayedPeer } from './presence-book.ts'
 import type { LinkKind, PeerTransport } from './peer-transport.ts'
 import { type ActAction, type FromWorker, type LogSnapshot, type ToWorker, isFromWorker } from '../worker/protocol.ts'
+import { type TodoPatch, joinPatchParts } from '../worker/todo-patch.ts'
 import { StorageFullError } from '../worker/storage-error.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 
@@ -155,6 +156,8 @@ export class RoomSession {
   #closed = false
   /** An answer to the worker for the last snapshot is waiting for the next frame (#ackRendered). */
   #ackScheduled = false
+  /** Parts of the next state's patch, received ahead of it (worker/todo-patch.ts splitPatch). */
+  readonly #patchParts: Array<TodoPatch['changed']> = []
 
   constructor(
     address: RoomAddress,
@@ -445,10 +448,17 @@ export class RoomSession {
         listener.snapshot(msg.snapshot)
         this.#ackRendered()
         break
-      case 'state':
-        listener.snapshot(msg.snapshot)
+      case 'state-part':
+        this.#patchParts.push(msg.changed)
+        break
+      case 'state': {
+        const parts = this.#patchParts.splice(0)
+        const { todos } = msg.snapshot
+        if (parts.length > 0 && Array.isArray(todos)) console.warn('[room-session] patch parts before a full list dropped')
+        listener.snapshot(parts.length > 0 && !Array.isArray(todos) ? { ...msg.snapshot, todos: joinPatchParts(parts, todos) } : msg.snapshot)
         this.#ackRendered()
         break
+      }
       case 'send': {
         const at = msg.peer.indexOf(':')
         const kind = msg.peer.slice(0, at)

@@ -22,6 +22,7 @@ import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
 import { type FromWorker, type ToWorker, isToWorker } from './protocol.ts'
 import { logSnapshot } from './snapshot.ts'
+import { splitPatch } from './todo-patch.ts'
 import { UiYield } from './ui-yield.ts'
 
 const logger = consoleLogger('log-worker')
@@ -73,7 +74,14 @@ function scheduleSnapshot(log: TodoLog): void {
       const changed = dirty
       dirty = new Set()
       try {
-        post({ type: 'state', snapshot: await logSnapshot(log, roomMeta?.meta, true, changed) })
+        const snapshot = await logSnapshot(log, roomMeta?.meta, true, changed)
+        if (Array.isArray(snapshot.todos)) post({ type: 'state', snapshot })
+        else {
+          // A big patch goes in parts, each a short task for the UI thread (todo-patch.ts).
+          const { parts, rest } = splitPatch(snapshot.todos)
+          for (const part of parts) post({ type: 'state-part', changed: part })
+          post({ type: 'state', snapshot: { ...snapshot, todos: rest } })
+        }
       } catch (err) {
         dirty = null // the UI missed these changes: the next snapshot sends everything
         logger.warn('snapshot failed', { err })

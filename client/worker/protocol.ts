@@ -13,7 +13,8 @@
  *                                 ◀───────────  send(peer, bytes)   (to the data channel)
  *   link-backlog(peer, backlogged) ──────────▶  pause / resume a catch-up stream to peer
  *                                 ◀───────────  links (link → replica, as each hello names it)
- *                                 ◀───────────  state (after every change)
+ *                                 ◀───────────  state (after every change; a big patch is
+ *                                               preceded by state-part messages)
  *   rendered                      ───────────▶  the UI drew the last state: catch-up
  *                                               batches go on (ui-yield.ts)
  */
@@ -92,6 +93,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'opened'; replica: ReplicaId; snapshot: LogSnapshot }
   | { type: 'state'; snapshot: LogSnapshot }
+  /** The first changed todos of the next state's patch, sent ahead in parts (todo-patch.ts splitPatch). */
+  | { type: 'state-part'; changed: TodoPatch['changed'] }
   | { type: 'send'; peer: string; bytes: Uint8Array }
   /** `full`: storing failed because storage is full (see storage-error.ts). */
   | { type: 'act-done'; requestId: number; error: string | null; full: boolean }
@@ -109,7 +112,7 @@ export type FromWorker =
   | { type: 'peer-changes-failed'; message: string; full: boolean }
 
 const TO_WORKER = new Set(['open', 'act', 'act-each', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close', 'link-backlog', 'rendered'])
-const FROM_WORKER = new Set(['opened', 'state', 'send', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal', 'peer-changes-failed'])
+const FROM_WORKER = new Set(['opened', 'state', 'state-part', 'send', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal', 'peer-changes-failed'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */
 export const isToWorker = (m: unknown): m is ToWorker =>

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { TodoId } from '../../shared/ids.ts'
 import type { TodoView } from '../../client/worker/protocol.ts'
-import { applyTodoPatch, diffTodos } from '../../client/worker/todo-patch.ts'
+import { PATCH_PART, applyTodoPatch, diffTodos, joinPatchParts, splitPatch } from '../../client/worker/todo-patch.ts'
 import { keepUnchanged } from '../../client/stores/keep-unchanged.ts'
 import { todo } from '../helpers/fixtures.ts'
 
@@ -79,6 +79,25 @@ describe('diffTodos and applyTodoPatch', () => {
     const after = [view(2, 'b'), view(1, 'a moved')]
     const next = applyTodoPatch(before, diffTodos(after, new Set([todo(1)]), same))
     expect(next).toEqual(after)
+  })
+})
+
+describe('splitPatch and joinPatchParts (a big patch posted in parts)', () => {
+  const patchOf = (n: number) => ({ changed: Array.from({ length: n }, (_, i) => [i, view(i, `t${i}`)] as [number, TodoView]), gone: [todo(9999)] })
+
+  it.each([0, 1, PATCH_PART, PATCH_PART + 1, 7 * PATCH_PART + 3])('cuts %i changed todos into parts of at most PATCH_PART and joins them back', (n) => {
+    const patch = patchOf(n)
+    const { parts, rest } = splitPatch(patch)
+    for (const part of [...parts, rest.changed]) expect(part.length).toBeLessThanOrEqual(PATCH_PART)
+    expect(parts.length).toBe(Math.max(0, Math.ceil(n / PATCH_PART) - 1))
+    expect(rest.gone).toEqual(patch.gone) // the gone ids travel with the state
+    expect(joinPatchParts(parts, rest)).toEqual(patch)
+  })
+
+  it('leaves a patch that fits in one message as it is', () => {
+    const patch = patchOf(3)
+    expect(splitPatch(patch)).toEqual({ parts: [], rest: patch })
+    expect(splitPatch(patch).rest).toBe(patch)
   })
 })
 
