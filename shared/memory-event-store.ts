@@ -55,24 +55,24 @@ export class MemoryEventStore implements EventStore {
   async eventsAfter(clock: VersionVector): Promise<TodoEvent[]> {
     this.#check()
     const out: TodoEvent[] = []
-    for (const e of this.#events.values()) if (e.lamport > (clock.get(e.author) ?? 0)) out.push(e)
+    for (const e of this.#events.values()) if (isAfter(e, clock)) out.push(e)
     return out.sort(compareEvents)
   }
 
   async countAfter(clock: VersionVector): Promise<number> {
     this.#check()
     let n = 0
-    for (const e of this.#events.values()) if (e.lamport > (clock.get(e.author) ?? 0)) n++
+    for (const e of this.#events.values()) if (isAfter(e, clock)) n++
     return n
   }
 
   async eventsAfterFrom(clock: VersionVector, after: Ordered | null, limit: number, among: number): Promise<TodoEvent[]> {
     this.#check()
-    const sorted = (this.#sorted ??= sortEvents([...this.#events.values()]))
+    const sorted = this.#inOrder()
     const out: TodoEvent[] = []
     for (let i = this.#firstAfter(sorted, after); i < sorted.length && out.length < limit; i++) {
       const e = sorted[i]!
-      if (e.lamport > (clock.get(e.author) ?? 0) && this.#storedAs.get(e.id)! <= among) out.push(e)
+      if (isAfter(e, clock) && this.#storedAs.get(e.id)! <= among) out.push(e)
     }
     return out
   }
@@ -91,9 +91,14 @@ export class MemoryEventStore implements EventStore {
 
   async eventsFrom(after: Ordered | null, limit: number): Promise<TodoEvent[]> {
     this.#check()
-    const sorted = (this.#sorted ??= sortEvents([...this.#events.values()]))
+    const sorted = this.#inOrder()
     const lo = this.#firstAfter(sorted, after)
     return sorted.slice(lo, lo + limit)
+  }
+
+  /** Every event in (lamport, id) order, kept until the next commit. */
+  #inOrder(): TodoEvent[] {
+    return (this.#sorted ??= sortEvents([...this.#events.values()]))
   }
 
   /** Binary search: the index of the first event in `sorted` that sorts after `after`. */
@@ -110,7 +115,7 @@ export class MemoryEventStore implements EventStore {
 
   async eventsBefore(before: Ordered | null, limit: number): Promise<TodoEvent[]> {
     this.#check()
-    const sorted = (this.#sorted ??= sortEvents([...this.#events.values()]))
+    const sorted = this.#inOrder()
     // Binary search for the first event not sorting before `before`.
     let lo = 0
     let hi = sorted.length
@@ -190,3 +195,6 @@ export class MemoryEventStore implements EventStore {
     if (this.#closed) throw new StoreClosedError()
   }
 }
+
+/** Whether `e` is beyond what `clock` holds of its author (eventsAfter's rule). */
+const isAfter = (e: TodoEvent, clock: VersionVector): boolean => e.lamport > (clock.get(e.author) ?? 0)

@@ -37,6 +37,13 @@ import {
 
 const EVENT_FROM = 'FROM event e JOIN replica_clock r ON r.seq = e.author JOIN todo_key k ON k.seq = e.todo'
 
+/**
+ * The lamport the clock parameter ?1 (clockParam: a JSON object, author hex → lamport)
+ * names for replica_clock row `r`'s author; 0 for an author it does not name.
+ */
+const KNOWN_LAMPORT = 'coalesce((SELECT c.value FROM json_each(?1) c WHERE c.key = lower(hex(r.author))), 0)'
+const clockParam = (clock: VersionVector): string => JSON.stringify(Object.fromEntries(clock))
+
 const SQL = {
   begin: 'BEGIN IMMEDIATE',
   commit: 'COMMIT',
@@ -60,15 +67,15 @@ const SQL = {
   // Authors outer, so each author's events come from a range of the (author, lamport) index.
   eventsAfter: `SELECT ${EVENT_COLUMNS}
     FROM replica_clock r CROSS JOIN event e ON e.author = r.seq JOIN todo_key k ON k.seq = e.todo
-    WHERE e.lamport > coalesce((SELECT c.value FROM json_each(?1) c WHERE c.key = lower(hex(r.author))), 0)
+    WHERE e.lamport > ${KNOWN_LAMPORT}
     ORDER BY e.lamport, e.id`,
   countAfter: `SELECT count(*) FROM replica_clock r CROSS JOIN event e ON e.author = r.seq
-    WHERE e.lamport > coalesce((SELECT c.value FROM json_each(?1) c WHERE c.key = lower(hex(r.author))), 0)`,
+    WHERE e.lamport > ${KNOWN_LAMPORT}`,
   // A page of eventsAfter: the event_lamport index in order, stopping after ?4 rows, each
   // row checked against its author's known lamport from a small table made once per query
   // (not the author-first plan above, which must sort every missing event for any page).
   eventsAfterFrom: `WITH known (author, lamport) AS MATERIALIZED (
-      SELECT r.seq, coalesce((SELECT c.value FROM json_each(?1) c WHERE c.key = lower(hex(r.author))), 0) FROM replica_clock r)
+      SELECT r.seq, ${KNOWN_LAMPORT} FROM replica_clock r)
     SELECT ${EVENT_COLUMNS} FROM event e CROSS JOIN known n ON n.author = e.author
       JOIN replica_clock r ON r.seq = e.author JOIN todo_key k ON k.seq = e.todo
     WHERE e.lamport >= ?2 AND (e.lamport > ?2 OR e.id > ?3) AND e.lamport > n.lamport AND e.seq <= ?5
@@ -151,17 +158,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   eventsAfter(clock: VersionVector): Promise<TodoEvent[]> {
-    const known = JSON.stringify(Object.fromEntries(clock))
+    const known = clockParam(clock)
     return this.#use(() => this.#sql.all(SQL.eventsAfter, [known], (s) => readEvent(this.#sqlite3, s)))
   }
 
   async countAfter(clock: VersionVector): Promise<number> {
-    const known = JSON.stringify(Object.fromEntries(clock))
+    const known = clockParam(clock)
     return this.#use(async () => (await this.#sql.first(SQL.countAfter, [known], (s) => readInteger(this.#sqlite3, s, 0))) ?? 0)
   }
 
   eventsAfterFrom(clock: VersionVector, after: Ordered | null, limit: number, among: number): Promise<TodoEvent[]> {
-    const known = JSON.stringify(Object.fromEntries(clock))
+    const known = clockParam(clock)
     // From the start: lamport ≥ 1 > 0 for every event, so the id never decides. `among`:
     // seq runs 1..n in storing order (sqlite-schema.ts, invariant 6).
     const [lamport, id] = after === null ? [0, new Uint8Array(0)] : [after.lamport, idParam(after.id)]

@@ -374,7 +374,7 @@ export class SyncEngine {
 
   /** After a page: go on (a `continue` effect) unless the window is full; then wait for an ack. */
   #nextPage(peer: PeerId, state: PeerState, stream: CatchUpStream): SyncEffect[] {
-    stream.waiting = state.sentEvents - state.acked >= this.#window
+    stream.waiting = this.#windowFull(state)
     return stream.waiting ? [] : [{ type: 'continue', peer, stream: stream.id }]
   }
 
@@ -382,7 +382,7 @@ export class SyncEngine {
   #onAck(peer: PeerId, state: PeerState, received: number): SyncEffect[] {
     state.acked = Math.max(state.acked, received)
     const stream = state.stream
-    if (!stream?.waiting || state.sentEvents - state.acked >= this.#window) return []
+    if (!stream?.waiting || this.#windowFull(state)) return []
     stream.waiting = false
     return [{ type: 'continue', peer, stream: stream.id }]
   }
@@ -408,8 +408,9 @@ export class SyncEngine {
     return Math.max(1, this.#opts.catchUpPage ?? CATCH_UP_PAGE)
   }
 
-  get #window(): number {
-    return Math.max(this.#page, this.#opts.catchUpWindow ?? 2 * this.#page)
+  /** As many events sent to the peer and not yet acked as a stream may have (see "Flow control"). */
+  #windowFull(state: PeerState): boolean {
+    return state.sentEvents - state.acked >= Math.max(this.#page, this.#opts.catchUpWindow ?? 2 * this.#page)
   }
 
   async #onWant(peer: PeerId, state: PeerState, ids: EventId[]): Promise<SyncEffect[]> {
