@@ -30,6 +30,7 @@ afterEach(() => {
   wrapper?.unmount()
   wrapper = null
   vi.useRealTimers()
+  vi.restoreAllMocks()
 })
 
 /** The worker's answer over `events`: heads are events no other names as a parent. */
@@ -53,6 +54,13 @@ function forkAndMerge() {
 }
 
 const nodes = (w: VueWrapper) => w.findAll('[data-testid="dag-node"]')
+/** One animation frame: callbacks requested before this one have run after it. */
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+/** A new window of over 50 nodes is drawn 50 per frame (dag-draw-steps.ts): wait for all. */
+async function drawnWhole(): Promise<void> {
+  for (let i = 0; i < 10; i++) await nextFrame()
+  await flushPromises()
+}
 
 describe('DagView', () => {
   it('draws a fork on two lanes, joins them at the merge, and rings the head', async () => {
@@ -110,6 +118,7 @@ describe('DagView', () => {
     wrapper = mount(DagView)
     await flushPromises()
     expect(dag).toHaveBeenLastCalledWith(200, null)
+    await drawnWhole()
     expect(nodes(wrapper)).toHaveLength(200)
     expect(nodes(wrapper)[199]!.attributes('data-type')).toBe('set_content')
     expect(wrapper.get('[data-testid="dag-summary"]').text()).toBe('Showing the newest 200 of 10000 events; 1 head here.')
@@ -121,6 +130,7 @@ describe('DagView', () => {
     await flushPromises()
     expect(dag).toHaveBeenLastCalledWith(200, { lamport: events[9800]!.lamport, id: events[9800]!.id })
     expect(isProxy(dag.mock.lastCall![1])).toBe(false) // it is posted to the worker: must clone
+    await drawnWhole()
     expect(nodes(wrapper)).toHaveLength(200)
     expect(wrapper.findAll('[data-testid="dag-head"]')).toHaveLength(0)
     expect(wrapper.find('title').text()).toContain('"v9600"')
@@ -129,6 +139,41 @@ describe('DagView', () => {
     await flushPromises()
     expect(dag).toHaveBeenLastCalledWith(200, null)
     expect(wrapper.findAll('[data-testid="dag-head"]')).toHaveLength(1)
+  })
+
+  it('draws a window of new events 50 per frame, newest first, and then whole', async () => {
+    // Frames run when the test says so.
+    const frames: FrameRequestCallback[] = []
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => frames.push(cb))
+    const runFrame = async () => {
+      for (const cb of frames.splice(0)) cb(performance.now())
+      await flushPromises()
+    }
+    const events = chain(Array.from({ length: 120 }, (_, i) => ({ type: 'set_content', value: `v${i}` })))
+    serve(events)
+    wrapper = mount(DagView)
+    await flushPromises()
+    const rowsDrawn = () => nodes(wrapper!).map((n) => Number(n.attributes('data-row')))
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i)
+    // The first frame: the 50 newest (rows 70-119), edges only between drawn nodes.
+    expect(rowsDrawn()).toEqual(range(70, 120))
+    expect(wrapper.findAll('.dag-edges path')).toHaveLength(49)
+    expect(wrapper.get('[data-testid="dag-summary"]').text()).toBe('Showing the newest 120 of 120 events; 1 head here.')
+    await runFrame()
+    expect(rowsDrawn()).toEqual(range(20, 120))
+    await runFrame()
+    expect(rowsDrawn()).toEqual(range(0, 120))
+    expect(frames).toHaveLength(0) // done: no more frames asked for
+    expect(wrapper.findAll('.dag-edges path')).toHaveLength(119)
+
+    // One more event shifts nothing that is drawn: it is drawn at once, in the same update.
+    const more = chain([{ type: 'complete', value: true }], [events[119]!])
+    serve([...events, ...more])
+    room.eventCount = 121
+    await new Promise((r) => setTimeout(r, 200)) // the re-query is debounced (150 ms)
+    await flushPromises()
+    expect(rowsDrawn()).toEqual(range(0, 121))
+    expect(frames).toHaveLength(0)
   })
 
   it('never draws more than `limit`, even if an answer holds more', async () => {

@@ -207,5 +207,24 @@ describe('TodoList', () => {
     expect(w.get('[data-testid="show-more"]').text()).toBe('Show 100 more (100 not shown)')
   })
 
-
+  it('a snapshot that changes none of the rendered todos updates none of their rows', async () => {
+    // During a catch-up every snapshot adds todos below the window; re-rendering the
+    // rows for it would cost the UI thread milliseconds per snapshot (issue 4).
+    room.todos = Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`))
+    room.progress = { received: 10, expected: 1000 }
+    const rowUpdates = vi.fn()
+    const w = mount(TodoList, {
+      props: { filter: 'all' },
+      global: {
+        plugins: [router],
+        mixins: [{ updated(this: { $options: { __name?: string } }) { if (this.$options.__name === 'TodoItem') rowUpdates() } }],
+      },
+    })
+    await vi.waitFor(() => expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(20), FRAMES)
+    room.todos = [...room.todos.slice(0, 5), todo('t5', 'renamed'), ...room.todos.slice(6), todo('t300', 'new')]
+    await flushPromises()
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 180 more (281 not shown)') // the list did re-render
+    expect(w.findAll('[data-testid="todo-title"]')[5]!.text()).toBe('renamed')
+    expect(rowUpdates).toHaveBeenCalledTimes(1) // the renamed one only
+  })
 })
