@@ -124,14 +124,21 @@ function reportLinks(n: ReplicaNode): void {
   post({ type: 'links', links })
 }
 
-/** Posts catch-up progress when it changed since the last post. */
+/**
+ * Posts catch-up progress when it changed since the last post, after the snapshot of the
+ * events it counts. Posted at once, the end of a catch-up reached the UI before the
+ * snapshot holding its last todos: the list then drew its newest rows (shown only once
+ * a catch-up is over) from an incomplete list, and replaced them all a moment later.
+ */
 let lastProgress = ''
+let progressPosts: Promise<void> = Promise.resolve()
 function reportProgress(n: ReplicaNode): void {
   const { received, expected } = n.engine.progress()
   const key = `${received}/${expected}`
   if (key === lastProgress) return
   lastProgress = key
-  post({ type: 'progress', received, expected })
+  const snapshot = snapshotPosted
+  progressPosts = progressPosts.then(() => snapshot).then(() => post({ type: 'progress', received, expected }))
 }
 
 async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
