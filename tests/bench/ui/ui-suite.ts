@@ -31,6 +31,8 @@
  * ui_catchup_max_task_cpu_ms is the most CPU time the UI thread spent in one task during
  * that catch-up, and traced_visit lists each long task's wall and CPU milliseconds.
  * UI_BENCH_NICE_SENDER=1 runs the sending browser at the lowest CPU priority.
+ * UI_BENCH_MORE_CATEGORIES=<list> adds trace categories, e.g. `toplevel,blink_gc,cppgc`
+ * to name the UI-thread tasks that show no devtools events (Blink's GC sweeping).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -202,7 +204,7 @@ async function joinFresh(
     if (cdp) {
       cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown as TraceEvent[])))
       await cdp.send('Tracing.start', {
-        categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing',
+        categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing' + (process.env.UI_BENCH_MORE_CATEGORIES ? ',' + process.env.UI_BENCH_MORE_CATEGORIES : ''),
         transferMode: 'ReportEvents',
       })
       // UI_BENCH_CPU=1: a JS CPU profile beside it (<file>.cpuprofile), on the trace's
