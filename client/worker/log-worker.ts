@@ -138,7 +138,10 @@ function reportProgress(n: ReplicaNode): void {
   if (key === lastProgress) return
   lastProgress = key
   const snapshot = snapshotPosted
-  progressPosts = progressPosts.then(() => snapshot).then(() => post({ type: 'progress', received, expected }))
+  progressPosts = progressPosts
+    .then(() => snapshot)
+    .then(() => post({ type: 'progress', received, expected }))
+    .catch((err: unknown) => logger.warn('progress not posted', { err })) // the next report still goes out
 }
 
 async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
