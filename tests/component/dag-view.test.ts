@@ -11,6 +11,7 @@ import { type VueWrapper, flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { isProxy } from 'vue'
 import DagView from '../../client/components/dag/DagView.vue'
+import { DAG_DRAW_STEP } from '../../client/components/dag/dag-draw-steps.ts'
 import { useRoomStore } from '../../client/stores/room.ts'
 import type { DagWindow } from '../../client/net/room-session.ts'
 import type { TodoEvent } from '../../shared/event.ts'
@@ -56,9 +57,9 @@ function forkAndMerge() {
 const nodes = (w: VueWrapper) => w.findAll('[data-testid="dag-node"]')
 /** One animation frame: callbacks requested before this one have run after it. */
 const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
-/** A new window of over 50 nodes is drawn 50 per frame (dag-draw-steps.ts): wait for all. */
+/** A new window is drawn DAG_DRAW_STEP nodes per frame (dag-draw-steps.ts): wait for all of it. */
 async function drawnWhole(): Promise<void> {
-  for (let i = 0; i < 10; i++) await nextFrame()
+  for (let i = 0; i < 20; i++) await nextFrame()
   await flushPromises()
 }
 
@@ -141,7 +142,7 @@ describe('DagView', () => {
     expect(wrapper.findAll('[data-testid="dag-head"]')).toHaveLength(1)
   })
 
-  it('draws a window of new events 50 per frame, newest first, and then whole', async () => {
+  it('draws a window of new events DAG_DRAW_STEP per frame, newest first, and then whole', async () => {
     // Frames run when the test says so.
     const frames: FrameRequestCallback[] = []
     vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => frames.push(cb))
@@ -149,30 +150,32 @@ describe('DagView', () => {
       for (const cb of frames.splice(0)) cb(performance.now())
       await flushPromises()
     }
-    const events = chain(Array.from({ length: 120 }, (_, i) => ({ type: 'set_content', value: `v${i}` })))
+    const step = DAG_DRAW_STEP
+    const n = 2 * step + 10 // three steps: step, step, 10
+    const events = chain(Array.from({ length: n }, (_, i) => ({ type: 'set_content', value: `v${i}` })))
     serve(events)
     wrapper = mount(DagView)
     await flushPromises()
-    const rowsDrawn = () => nodes(wrapper!).map((n) => Number(n.attributes('data-row')))
+    const rowsDrawn = () => nodes(wrapper!).map((node) => Number(node.attributes('data-row')))
     const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i)
-    // The first frame: the 50 newest (rows 70-119), edges only between drawn nodes.
-    expect(rowsDrawn()).toEqual(range(70, 120))
-    expect(wrapper.findAll('.dag-edges path')).toHaveLength(49)
-    expect(wrapper.get('[data-testid="dag-summary"]').text()).toBe('Showing the newest 120 of 120 events; 1 head here.')
+    // At once: the newest `step` (the top rows), edges only between drawn nodes.
+    expect(rowsDrawn()).toEqual(range(n - step, n))
+    expect(wrapper.findAll('.dag-edges path')).toHaveLength(step - 1)
+    expect(wrapper.get('[data-testid="dag-summary"]').text()).toBe(`Showing the newest ${n} of ${n} events; 1 head here.`)
     await runFrame()
-    expect(rowsDrawn()).toEqual(range(20, 120))
+    expect(rowsDrawn()).toEqual(range(n - 2 * step, n))
     await runFrame()
-    expect(rowsDrawn()).toEqual(range(0, 120))
+    expect(rowsDrawn()).toEqual(range(0, n))
     expect(frames).toHaveLength(0) // done: no more frames asked for
-    expect(wrapper.findAll('.dag-edges path')).toHaveLength(119)
+    expect(wrapper.findAll('.dag-edges path')).toHaveLength(n - 1)
 
     // One more event shifts nothing that is drawn: it is drawn at once, in the same update.
-    const more = chain([{ type: 'complete', value: true }], [events[119]!])
+    const more = chain([{ type: 'complete', value: true }], [events[n - 1]!])
     serve([...events, ...more])
-    room.eventCount = 121
+    room.eventCount = n + 1
     await new Promise((r) => setTimeout(r, 200)) // the re-query is debounced (150 ms)
     await flushPromises()
-    expect(rowsDrawn()).toEqual(range(0, 121))
+    expect(rowsDrawn()).toEqual(range(0, n + 1))
     expect(frames).toHaveLength(0)
   })
 
