@@ -59,6 +59,11 @@ export const useRoomStore = defineStore('room', () => {
   const reconnect = ref<ReconnectPlan | null>(null)
   /** Catch-up progress; `expected` is 0 when no catch-up is under way. */
   const progress = ref({ received: 0, expected: 0 })
+  /**
+   * Snapshots received. The log worker waits while the UI draws each one (worker/ui-yield.ts),
+   * so the frame after a new snapshot is one where the UI thread need not share a core with it.
+   */
+  const snapshots = ref(0)
   /** A catch-up from a peer is under way. */
   const catchingUp = computed(() => progress.value.expected > 0 && progress.value.received < progress.value.expected)
   const interpretation = ref<InterpretationName>('lww')
@@ -114,6 +119,7 @@ export const useRoomStore = defineStore('room', () => {
             rooms.noteName(next.room, s.roomName)
           }
           void writeOwnName()
+          snapshots.value++
         },
         progress: (received, expected) => (progress.value = { received, expected }),
         replica: (id) => (replica.value = id),
@@ -291,6 +297,7 @@ export const useRoomStore = defineStore('room', () => {
     relayed,
     reconnect,
     progress,
+    snapshots,
     catchingUp,
     interpretation,
     stateHash,

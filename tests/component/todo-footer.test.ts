@@ -13,6 +13,7 @@ import TodoFooter from '../../client/components/todo/TodoFooter.vue'
 import TodoList from '../../client/components/todo/TodoList.vue'
 import { useRoomStore } from '../../client/stores/room.ts'
 import type { TodoFilter } from '../../client/components/todo/todo-filter.ts'
+import { PACED_STEP_WAIT_MS, TODO_MOUNT_STEP } from '../../client/components/todo/todo-window.ts'
 import type { TodoView } from '../../client/worker/protocol.ts'
 import type { ReplicaId, TodoId } from '../../shared/ids.ts'
 
@@ -101,6 +102,14 @@ describe('TodoFooter', () => {
 
 /** Long lists mount a few items per animation frame: give them time on a busy machine. */
 const FRAMES = { timeout: 10_000 }
+
+/** During a catch-up rows are mounted as snapshots arrive: one arrives each time this is checked. */
+function withSnapshots(check: () => void): () => void {
+  return () => {
+    useRoomStore().snapshots++
+    check()
+  }
+}
 
 describe('TodoList', () => {
   it('hides main and footer when there are no todos (laid out off screen, not display: none)', () => {
@@ -194,17 +203,61 @@ describe('TodoList', () => {
     room.progress = { received: 10, expected: 100 }
     const w = mountWithApp(TodoList, { filter: 'all' })
     const items = () => w.findAll('[data-testid="todo-item"]')
-    await vi.waitFor(() => expect(items()).toHaveLength(20), FRAMES)
+    await vi.waitFor(withSnapshots(() => expect(items()).toHaveLength(20)), FRAMES)
     expect(w.get('[data-testid="show-more"]').text()).toBe('Show 180 more (280 not shown)')
     room.progress = { received: 100, expected: 100 }
     await vi.waitFor(() => expect(items()).toHaveLength(220), FRAMES) // first page + newest 20
     expect(w.get('[data-testid="show-more"]').text()).toBe('Show 80 more (80 not shown)')
 
     room.progress = { received: 0, expected: 50 } // another catch-up: a screenful again
-    await vi.waitFor(() => expect(items()).toHaveLength(20), FRAMES)
+    await vi.waitFor(withSnapshots(() => expect(items()).toHaveLength(20)), FRAMES)
     await w.get('[data-testid="show-more"]').trigger('click')
     await vi.waitFor(() => expect(items()).toHaveLength(200), FRAMES)
     expect(w.get('[data-testid="show-more"]').text()).toBe('Show 100 more (100 not shown)')
+  })
+
+  it('during a catch-up mounts a step of rows per snapshot, in the frame that draws it; without snapshots, one step a while', async () => {
+    // The log worker waits while the UI draws a snapshot (worker/ui-yield.ts) and works
+    // flat out otherwise: rows mounted in that frame do not compete with it for a core.
+    const frames: FrameRequestCallback[] = []
+    const raf = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => frames.push(cb))
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const runFrames = async () => {
+        for (const cb of frames.splice(0)) cb(performance.now())
+        await flushPromises()
+      }
+      room.todos = Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`))
+      room.progress = { received: 10, expected: 1000 }
+      const w = mountWithApp(TodoList, { filter: 'all' })
+      const items = () => w.findAll('[data-testid="todo-item"]').length
+      expect(items()).toBe(TODO_MOUNT_STEP)
+      await runFrames() // the first step does not wait
+      expect(items()).toBe(2 * TODO_MOUNT_STEP)
+      await runFrames()
+      expect(frames).toHaveLength(0) // the next one waits for a snapshot…
+      expect(items()).toBe(2 * TODO_MOUNT_STEP)
+      room.snapshots++
+      await flushPromises()
+      expect(frames).toHaveLength(1) // …and is taken in the next frame
+      await runFrames()
+      expect(items()).toBe(3 * TODO_MOUNT_STEP)
+
+      // A catch-up that stalls: one step per PACED_STEP_WAIT_MS.
+      vi.advanceTimersByTime(PACED_STEP_WAIT_MS - 1)
+      expect(frames).toHaveLength(0)
+      vi.advanceTimersByTime(1)
+      await runFrames()
+      expect(items()).toBe(4 * TODO_MOUNT_STEP)
+
+      // "Show more" pressed: the user asked, so a step per frame.
+      await w.get('[data-testid="show-more"]').trigger('click')
+      for (let i = 0; i < 3; i++) await runFrames()
+      expect(items()).toBe(7 * TODO_MOUNT_STEP)
+    } finally {
+      vi.useRealTimers()
+      raf.mockRestore()
+    }
   })
 
   it('a snapshot that changes none of the rendered todos updates none of their rows', async () => {
@@ -220,7 +273,7 @@ describe('TodoList', () => {
         mixins: [{ updated(this: { $options: { __name?: string } }) { if (this.$options.__name === 'TodoItem') rowUpdates() } }],
       },
     })
-    await vi.waitFor(() => expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(20), FRAMES)
+    await vi.waitFor(withSnapshots(() => expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(20)), FRAMES)
     room.todos = [...room.todos.slice(0, 5), todo('t5', 'renamed'), ...room.todos.slice(6), todo('t300', 'new')]
     await flushPromises()
     expect(w.get('[data-testid="show-more"]').text()).toBe('Show 180 more (281 not shown)') // the list did re-render

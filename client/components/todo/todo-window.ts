@@ -22,6 +22,10 @@ export const TODO_PAGE = 200
 export const TODO_TAIL = 20
 /** The first page while a catch-up is under way (see above). */
 export const TODO_CATCHUP_ROWS = 20
+/** Rows mounted per step (TodoList mounts a page a step at a time, not in one task). */
+export const TODO_MOUNT_STEP = 3
+/** During a catch-up a step waits for a snapshot, but no longer than this (TodoList). */
+export const PACED_STEP_WAIT_MS = 1000
 
 export interface TodoWindow {
   /** Render shown[0 .. head). */
