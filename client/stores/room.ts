@@ -79,24 +79,17 @@ export const useRoomStore = defineStore('room', () => {
   const ownName = ref(loadOwnName(localStorage))
   const rooms = useRoomsStore()
   const ready = computed(() => replica.value !== null)
-  /** Active todos and the lists in use, in one pass (a room can hold 25k todos). */
-  const tally = computed(() => {
-    let active = 0
-    const inUse = new Set<string>()
-    for (const t of todos.value) {
-      if (!t.completed) active++
-      if (t.list) inUse.add(t.list)
-    }
-    return { active, lists: [...inUse].sort() }
-  })
-  const remaining = computed(() => tally.value.active)
-  const completedCount = computed(() => todos.value.length - remaining.value)
-  const allCompleted = computed(() => todos.value.length > 0 && remaining.value === 0)
+  /**
+   * Every visible todo counted, by the worker. `todos` may hold fewer: during a catch-up
+   * the worker sends only the first page of new todos, the rest when it is over
+   * (worker/log-worker.ts uiHeld).
+   */
+  const counts = shallowRef({ total: 0, active: 0 })
+  const remaining = computed(() => counts.value.active)
+  const completedCount = computed(() => counts.value.total - counts.value.active)
+  const allCompleted = computed(() => counts.value.total > 0 && counts.value.active === 0)
   /** The lists in use, sorted, for suggestions when moving a todo. */
-  const lists = computed((previous?: string[]) => {
-    const next = tally.value.lists
-    return previous && previous.join('\n') === next.join('\n') ? previous : next // unchanged: no re-render
-  })
+  const lists = shallowRef<readonly string[]>([])
   let session: RoomSession | null = null
 
   function join(next: RoomAddress): void {
@@ -110,6 +103,8 @@ export const useRoomStore = defineStore('room', () => {
         snapshot: (s) => {
           // Unchanged items keep their object, so Vue re-renders only the changed ones.
           todos.value = Array.isArray(s.todos) ? keepUnchanged(todos.value, s.todos) : applyTodoPatch(todos.value, s.todos)
+          if (s.counts.total !== counts.value.total || s.counts.active !== counts.value.active) counts.value = s.counts
+          if (s.lists.join('\n') !== lists.value.join('\n')) lists.value = s.lists // unchanged: no re-render
           eventCount.value = s.eventCount
           interpretation.value = s.interpretation
           stateHash.value = s.stateHash ?? '' // null: still being computed, in the next snapshot
@@ -170,6 +165,8 @@ export const useRoomStore = defineStore('room', () => {
     address.value = null
     replica.value = null
     todos.value = []
+    counts.value = { total: 0, active: 0 }
+    lists.value = []
     peers.value = []
     relayed.value = []
     reconnect.value = null
@@ -291,6 +288,7 @@ export const useRoomStore = defineStore('room', () => {
     address,
     replica,
     todos,
+    counts,
     eventCount,
     signaling,
     peers,

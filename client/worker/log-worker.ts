@@ -20,9 +20,10 @@ import type { PeerId } from '../../shared/sync/sync-engine.ts'
 import { listOpfsDatabases, openOpfsStore, takeVfsError } from './open-sqlite.ts'
 import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
-import { type FromWorker, type ToWorker, isToWorker } from './protocol.ts'
+import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
 import { logSnapshot } from './snapshot.ts'
-import { splitPatch } from './todo-patch.ts'
+import { type HeldTodos, holdPatch, splitPatch } from './todo-patch.ts'
+import { TODO_PAGE } from '../components/todo/todo-window.ts'
 import { UiYield } from './ui-yield.ts'
 
 const logger = consoleLogger('log-worker')
@@ -55,6 +56,25 @@ function post(message: FromWorker): void {
  * another, so each patch applies to the list the previous one left.
  */
 let dirty: Set<TodoId> | null = null
+/**
+ * The todos the UI holds. During a catch-up it is sent only the todos it holds and the
+ * first page of the list (TODO_PAGE, all TodoList renders then), and the rest once the
+ * catch-up is over (todo-patch.ts diffTodos): applying and keeping ~2,000 new todos per
+ * batch on the UI thread grew its heap into a major GC and Blink's first sweep (10-15 ms
+ * tasks), on top of milliseconds per snapshot, and the ui bench counted tasks over 50 ms
+ * in 3-6 of 16 visits; holding them back made it 0 of 16 (`npm run bench -- ui`).
+ */
+let uiHeld = new Set<TodoId>()
+/** The `hold` for the next patch: a first page during a catch-up, else everything. */
+function holdForUi(): HeldTodos {
+  const { received, expected } = node?.engine.progress() ?? { received: 0, expected: 0 }
+  return { held: uiHeld, limit: expected > 0 && received < expected ? TODO_PAGE : Infinity }
+}
+/** Notes what the UI holds once it has `snapshot`. */
+function heldAfter(snapshot: LogSnapshot): void {
+  if (Array.isArray(snapshot.todos)) uiHeld = new Set(snapshot.todos.map((t) => t.id))
+  else holdPatch(uiHeld, snapshot.todos)
+}
 let snapshotQueued = false
 let snapshots: Promise<void> = Promise.resolve()
 /** Resolves once the snapshot scheduled last has been posted (or failed). */
@@ -74,7 +94,8 @@ function scheduleSnapshot(log: TodoLog): void {
       const changed = dirty
       dirty = new Set()
       try {
-        const snapshot = await logSnapshot(log, roomMeta?.meta, true, changed)
+        const snapshot = await logSnapshot(log, roomMeta?.meta, true, changed, holdForUi())
+        heldAfter(snapshot)
         if (Array.isArray(snapshot.todos)) post({ type: 'state', snapshot })
         else {
           // A big patch goes in parts, each a short task for the UI thread (todo-patch.ts).
@@ -130,12 +151,13 @@ function reportLinks(n: ReplicaNode): void {
  * snapshot holding its last todos: the list then drew its newest rows (shown only once
  * a catch-up is over) from an incomplete list, and replaced them all a moment later.
  */
-let lastProgress = ''
+let lastProgress = { received: 0, expected: 0 }
 function reportProgress(n: ReplicaNode): void {
   const { received, expected } = n.engine.progress()
-  const key = `${received}/${expected}`
-  if (key === lastProgress) return
-  lastProgress = key
+  if (received === lastProgress.received && expected === lastProgress.expected) return
+  // A catch-up ended (done, or its peer left): the todos held back from the UI follow.
+  if (expected === 0 && lastProgress.expected > 0) scheduleSnapshot(n.log)
+  lastProgress = { received, expected }
   // In order without a chain of their own: snapshotPosted only ever moves on to a later
   // snapshot, and snapshots are posted one after another.
   void snapshotPosted
@@ -176,7 +198,9 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   // through the snapshot chain, so no patch can overtake the list it applies to.
   const opened = snapshots.then(async () => {
     dirty = new Set() // later snapshots patch this one
-    post({ type: 'opened', replica, snapshot: await logSnapshot(log, roomMeta?.meta, false) })
+    const snapshot = await logSnapshot(log, roomMeta?.meta, false)
+    heldAfter(snapshot)
+    post({ type: 'opened', replica, snapshot })
   })
   snapshots = opened.catch(() => undefined) // a failure is reported by open(); the chain goes on
   await opened
@@ -270,7 +294,10 @@ function handle(m: ToWorker): void {
       n.backlog(m.peer as PeerId, m.backlogged)
       break
     case 'link-close':
-      void n.disconnect(m.peer as PeerId).then(() => reportLinks(n))
+      void n.disconnect(m.peer as PeerId).then(() => {
+        reportProgress(n) // a catch-up from that peer is over
+        reportLinks(n)
+      })
       break
   }
 }

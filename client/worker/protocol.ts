@@ -44,6 +44,13 @@ export interface LogSnapshot {
    * and after an interpretation switch, otherwise only what changed (todo-patch.ts).
    */
   todos: TodoView[] | TodoPatch
+  /**
+   * Every visible todo counted, and the lists in use (sorted): during a catch-up the UI
+   * holds only some of the todos (todo-patch.ts diffTodos), and counting 25k todos on
+   * the UI thread after each snapshot cost it milliseconds anyway.
+   */
+  counts: { total: number; active: number }
+  lists: string[]
   /** The room's name from the log ('' if never named); see shared/room-meta.ts. */
   roomName: string
   /** Display names the replicas gave themselves in the log, by replica id. */

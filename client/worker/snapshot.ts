@@ -13,7 +13,7 @@ import type { TodoLog } from '../../shared/todo-log.ts'
 import type { RoomMeta } from '../../shared/room-meta.ts'
 import type { TodoId } from '../../shared/ids.ts'
 import type { LogSnapshot, TodoView } from './protocol.ts'
-import { diffTodos } from './todo-patch.ts'
+import { type HeldTodos, diffTodos } from './todo-patch.ts'
 
 /**
  * A snapshot of `log` and the room's names (`meta`, undefined before they are read);
@@ -25,8 +25,16 @@ export async function logSnapshot(
   withStateHash: boolean,
   /** Only these todos changed since the last snapshot posted: send a patch. Null: send all. */
   dirty: ReadonlySet<TodoId> | null = null,
+  /** The patch is for a UI that holds only these todos (todo-patch.ts diffTodos). */
+  hold?: HeldTodos,
 ): Promise<LogSnapshot> {
   const visible = log.visible()
+  let active = 0
+  const lists = new Set<string>()
+  for (const t of visible) {
+    if (!t.completed) active++
+    if (t.list) lists.add(t.list)
+  }
   const view = (t: (typeof visible)[number]): TodoView => ({
     id: t.id,
     content: t.content,
@@ -38,7 +46,9 @@ export async function logSnapshot(
   return {
     roomName: meta?.name ?? '',
     peerNames: Object.fromEntries(meta?.peerNames ?? []),
-    todos: dirty === null ? visible.map(view) : diffTodos(visible, dirty, view),
+    todos: dirty === null ? visible.map(view) : diffTodos(visible, dirty, view, hold),
+    counts: { total: visible.length, active },
+    lists: [...lists].sort(),
     eventCount: await log.store.count(),
     heads: await log.store.heads(),
     interpretation: log.interpretation,

@@ -26,18 +26,50 @@ export interface TodoPatch {
 }
 
 /**
+ * Which todos the UI thread holds, when it may not hold them all (see diffTodos): the ids
+ * it was sent and still has, and below which index of the list a todo it lacks is sent.
+ */
+export interface HeldTodos {
+  held: ReadonlySet<TodoId>
+  limit: number
+}
+
+/**
  * The patch from a list whose todos outside `dirty` are unchanged to `next`; `view`
  * turns an item of `next` into what the UI gets (only changed items pay for it).
+ *
+ * Without `hold` the UI holds every todo. With it, the UI's list is the todos of `next`
+ * it holds (`hold.held`) plus those it lacks that sit below `hold.limit` in `next`, in
+ * the order of `next`, and indices are positions in that list. During a catch-up the
+ * worker keeps the UI to the first page of todos this way (log-worker.ts), so the UI
+ * thread neither applies nor keeps the thousands of todos each batch adds; the rest
+ * follow when the catch-up ends. The argument of the header holds for any such list:
+ * the todos it keeps unchanged keep their order, whatever is left out.
  */
-export function diffTodos<T extends { id: TodoId }>(next: readonly T[], dirty: ReadonlySet<TodoId>, view: (t: T) => TodoView): TodoPatch {
+export function diffTodos<T extends { id: TodoId }>(
+  next: readonly T[],
+  dirty: ReadonlySet<TodoId>,
+  view: (t: T) => TodoView,
+  hold?: HeldTodos,
+): TodoPatch {
   const changed: TodoPatch['changed'] = []
   const present = new Set<TodoId>()
-  next.forEach((t, i) => {
-    if (!dirty.has(t.id)) return
-    changed.push([i, view(t)])
-    present.add(t.id)
-  })
-  return { changed, gone: [...dirty].filter((id) => !present.has(id)) }
+  let at = 0 // index in the UI's new list
+  for (let i = 0; i < next.length; i++) {
+    const t = next[i]!
+    const lacks = hold !== undefined && !hold.held.has(t.id)
+    if (lacks && i >= hold.limit) continue
+    if (dirty.has(t.id)) present.add(t.id)
+    if (lacks || dirty.has(t.id)) changed.push([at, view(t)])
+    at++
+  }
+  return { changed, gone: [...dirty].filter((id) => !present.has(id) && (hold === undefined || hold.held.has(id))) }
+}
+
+/** `held` (the ids the UI holds) once the UI has applied `patch`. */
+export function holdPatch(held: Set<TodoId>, patch: TodoPatch): void {
+  for (const [, t] of patch.changed) held.add(t.id)
+  for (const id of patch.gone) held.delete(id)
 }
 
 /**

@@ -9,6 +9,7 @@ import { type VueWrapper, flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import InterpretationPanel from '../../client/components/interpretation/InterpretationPanel.vue'
 import { useRoomStore } from '../../client/stores/room.ts'
+import { holdTodos } from '../helpers/room-state.ts'
 import type { TodoView } from '../../client/worker/protocol.ts'
 import type { EventId, TodoId } from '../../shared/ids.ts'
 import { replica, todo } from '../helpers/fixtures.ts'
@@ -89,7 +90,7 @@ describe('churn report', () => {
 
   it('lists one row per un-complete, in log order: todo, who, when', () => {
     room.interpretation = 'churn'
-    room.todos = churned()
+    holdTodos(room, churned())
     wrapper = mount(InterpretationPanel)
     const rows = wrapper.findAll('[data-testid="churn-report"] [data-testid="churn-row"]')
     expect(rows.map((r) => r.findAll('td')[0]!.text())).toEqual(['cook', 'clean', 'cook'])
@@ -100,12 +101,12 @@ describe('churn report', () => {
 
   it('says so when nothing was un-completed, and is not shown under other interpretations', async () => {
     room.interpretation = 'churn'
-    room.todos = [view(todo(3), 'write')]
+    holdTodos(room, [view(todo(3), 'write')])
     wrapper = mount(InterpretationPanel)
     expect(wrapper.find('[data-testid="churn-report"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="churn-empty"]').exists()).toBe(true)
     room.interpretation = 'lww'
-    room.todos = churned()
+    holdTodos(room, churned())
     await flushPromises()
     expect(wrapper.find('[data-testid="churn-report"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="churn-empty"]').exists()).toBe(false)
@@ -115,7 +116,7 @@ describe('churn report', () => {
 describe('LWW-register table', () => {
   it('shows per todo the value and clock (lamport · author) of content, list and completed', () => {
     room.interpretation = 'lww-register'
-    room.todos = [
+    holdTodos(room, [
       view(todo(1), 'cook', {
         list: 'home',
         completed: false,
@@ -126,7 +127,7 @@ describe('LWW-register table', () => {
         },
       }),
       view(todo(2), 'clean', { clocks: { content: { lamport: 8, event: eid(8), author: A }, list: null, completed: null } }),
-    ]
+    ])
     wrapper = mount(InterpretationPanel)
     const table = wrapper.get('[data-testid="register-table"]')
     expect(table.findAll('thead th').map((th) => th.text())).toEqual(['id', 'content', 'list', 'completed'])
@@ -146,7 +147,7 @@ describe('LWW-register table', () => {
 
   it('shows a long list a page of 200 rows at a time', async () => {
     room.interpretation = 'lww-register'
-    room.todos = Array.from({ length: 250 }, (_, i) => view(todo(i + 1), `t${i}`))
+    holdTodos(room, Array.from({ length: 250 }, (_, i) => view(todo(i + 1), `t${i}`)))
     wrapper = mount(InterpretationPanel)
     expect(wrapper.findAll('[data-testid="register-row"]')).toHaveLength(200)
     await wrapper.get('[data-testid="register-more"]').trigger('click')
@@ -155,7 +156,7 @@ describe('LWW-register table', () => {
   })
 
   it('is only shown under lww-register', () => {
-    room.todos = [view(todo(1), 'cook')]
+    holdTodos(room, [view(todo(1), 'cook')])
     wrapper = mount(InterpretationPanel)
     expect(wrapper.find('[data-testid="register-table"]').exists()).toBe(false)
   })

@@ -12,6 +12,7 @@ import { type Router, createMemoryHistory, createRouter } from 'vue-router'
 import TodoFooter from '../../client/components/todo/TodoFooter.vue'
 import TodoList from '../../client/components/todo/TodoList.vue'
 import { useRoomStore } from '../../client/stores/room.ts'
+import { holdTodos } from '../helpers/room-state.ts'
 import type { TodoFilter } from '../../client/components/todo/todo-filter.ts'
 import { PACED_STEP_WAIT_MS, TODO_MOUNT_STEP } from '../../client/components/todo/todo-window.ts'
 import type { TodoView } from '../../client/worker/protocol.ts'
@@ -52,16 +53,16 @@ describe('TodoFooter', () => {
     [[todo('a', 'one')], '1 item left'],
     [[todo('a', 'one'), todo('b', 'two'), todo('c', 'three', true)], '2 items left'],
   ])('counts the items left', (todos, text) => {
-    room.todos = todos
+    holdTodos(room, todos)
     const w = mountWithApp(TodoFooter, { filter: 'all' })
     expect(w.get('[data-testid="todo-count"]').text()).toBe(text)
   })
 
   it('shows Clear completed only while something is completed, and it clears', async () => {
-    room.todos = [todo('a', 'one')]
+    holdTodos(room, [todo('a', 'one')])
     const w = mountWithApp(TodoFooter, { filter: 'all' })
     expect(w.find('button.clear-completed').exists()).toBe(false)
-    room.todos = [todo('a', 'one', true)]
+    holdTodos(room, [todo('a', 'one', true)])
     await flushPromises()
     const clear = w.get('button.clear-completed')
     expect(clear.text()).toBe('Clear completed')
@@ -70,7 +71,7 @@ describe('TodoFooter', () => {
   })
 
   it('marks the current filter selected, and only it', () => {
-    room.todos = [todo('a', 'one')]
+    holdTodos(room, [todo('a', 'one')])
     const w = mountWithApp(TodoFooter, { filter: 'active' })
     const links = w.findAll('.filters a')
     expect(links.map((a) => a.text())).toEqual(['All', 'Active', 'Completed'])
@@ -78,7 +79,7 @@ describe('TodoFooter', () => {
   })
 
   it('links keep the path, the other query parameters and the secret fragment', () => {
-    room.todos = [todo('a', 'one')]
+    holdTodos(room, [todo('a', 'one')])
     const w = mountWithApp(TodoFooter, { filter: 'all' })
     const hrefs = w.findAll('.filters a').map((a) => a.attributes('href'))
     expect(hrefs).toEqual([
@@ -89,7 +90,7 @@ describe('TodoFooter', () => {
   })
 
   it('a filter link is a navigation, so Back returns to the previous filter', async () => {
-    room.todos = [todo('a', 'one')]
+    holdTodos(room, [todo('a', 'one')])
     const w = mountWithApp(TodoFooter, { filter: 'all' })
     await w.findAll('.filters a')[1]!.trigger('click')
     await flushPromises()
@@ -118,14 +119,14 @@ describe('TodoList', () => {
       expect(w.get<HTMLElement>(part).element.style.visibility).toBe('hidden')
     }
     expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(0)
-    room.todos = [todo('a', 'one')]
+    holdTodos(room, [todo('a', 'one')])
     return nextTick(() => {
       for (const part of ['.main', '.footer']) expect(w.get<HTMLElement>(part).element.style.visibility).toBe('')
     })
   })
 
   it('shows the todos the filter asks for, in the order given', () => {
-    room.todos = [todo('a', 'one'), todo('b', 'two', true), todo('c', 'three')]
+    holdTodos(room, [todo('a', 'one'), todo('b', 'two', true), todo('c', 'three')])
     const titles = (filter: TodoFilter) =>
       mountWithApp(TodoList, { filter })
         .findAll('[data-testid="todo-title"]')
@@ -136,14 +137,14 @@ describe('TodoList', () => {
   })
 
   it('Mark all as complete is checked when all are complete and sets all to its state', async () => {
-    room.todos = [todo('a', 'one', true), todo('b', 'two')]
+    holdTodos(room, [todo('a', 'one', true), todo('b', 'two')])
     const w = mountWithApp(TodoList, { filter: 'all' })
     expect(w.get('label[for="toggle-all"]').text()).toBe('Mark all as complete')
     const markAll = w.get<HTMLInputElement>('#toggle-all')
     expect(markAll.element.checked).toBe(false)
     await markAll.setValue(true)
     expect(room.setAllCompleted).toHaveBeenCalledWith(true)
-    room.todos = [todo('a', 'one', true), todo('b', 'two', true)]
+    holdTodos(room, [todo('a', 'one', true), todo('b', 'two', true)])
     await flushPromises()
     expect(markAll.element.checked).toBe(true)
   })
@@ -162,7 +163,7 @@ describe('TodoList', () => {
   })
 
   it('wires item events to the store: toggle, rename, remove, set list', async () => {
-    room.todos = [todo('a', 'one')]
+    holdTodos(room, [todo('a', 'one')])
     const w = mountWithApp(TodoList, { filter: 'all' })
     await w.get('input.toggle').setValue(true)
     expect(room.toggle).toHaveBeenCalledWith('a', true)
@@ -179,7 +180,7 @@ describe('TodoList', () => {
   })
 
   it('renders a long list as its first 200 items, a few per frame, a Show more row and the newest 20; counts them all', async () => {
-    room.todos = Array.from({ length: 450 }, (_, i) => todo(`t${i}`, `todo ${i}`, i % 2 === 1))
+    holdTodos(room, Array.from({ length: 450 }, (_, i) => todo(`t${i}`, `todo ${i}`, i % 2 === 1)))
     const w = mountWithApp(TodoList, { filter: 'all' })
     const titles = () => w.findAll('[data-testid="todo-title"]').map((t) => t.text())
     expect(titles().length).toBeLessThan(200) // mounting starts small…
@@ -199,7 +200,7 @@ describe('TodoList', () => {
   })
 
   it('while a catch-up is under way renders a screenful and no newest, the rest when it ends or on Show more', async () => {
-    room.todos = Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`))
+    holdTodos(room, Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`)))
     room.progress = { received: 10, expected: 100 }
     const w = mountWithApp(TodoList, { filter: 'all' })
     const items = () => w.findAll('[data-testid="todo-item"]')
@@ -227,7 +228,7 @@ describe('TodoList', () => {
         for (const cb of frames.splice(0)) cb(performance.now())
         await flushPromises()
       }
-      room.todos = Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`))
+      holdTodos(room, Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`)))
       room.progress = { received: 10, expected: 1000 }
       const w = mountWithApp(TodoList, { filter: 'all' })
       const items = () => w.findAll('[data-testid="todo-item"]').length
@@ -260,10 +261,27 @@ describe('TodoList', () => {
     }
   })
 
+  it('during a catch-up the store may hold only the first todos: counts and "not shown" are of every todo', async () => {
+    holdTodos(room, Array.from({ length: 30 }, (_, i) => todo(`t${i}`, `todo ${i}`)))
+    room.counts = { total: 5000, active: 4000 } // what the worker counted
+    room.progress = { received: 10, expected: 1000 }
+    const w = mountWithApp(TodoList, { filter: 'all' })
+    const items = () => w.findAll('[data-testid="todo-item"]')
+    await vi.waitFor(withSnapshots(() => expect(items()).toHaveLength(20)), FRAMES)
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 180 more (4980 not shown)')
+    expect(w.get('[data-testid="todo-count"]').text()).toBe('4000 items left')
+    await w.get('[data-testid="show-more"]').trigger('click') // a page asked for: all 30 held
+    await vi.waitFor(() => expect(items()).toHaveLength(30), FRAMES)
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 200 more (4970 not shown)')
+    await w.setProps({ filter: 'completed' }) // none held yet
+    expect(items()).toHaveLength(0)
+    expect(w.get('[data-testid="show-more"]').text()).toBe('Show 200 more (1000 not shown)')
+  })
+
   it('a snapshot that changes none of the rendered todos updates none of their rows', async () => {
     // During a catch-up every snapshot adds todos below the window; re-rendering the
     // rows for it would cost the UI thread milliseconds per snapshot (issue 4).
-    room.todos = Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`))
+    holdTodos(room, Array.from({ length: 300 }, (_, i) => todo(`t${i}`, `todo ${i}`)))
     room.progress = { received: 10, expected: 1000 }
     const rowUpdates = vi.fn()
     const w = mount(TodoList, {
@@ -274,7 +292,7 @@ describe('TodoList', () => {
       },
     })
     await vi.waitFor(withSnapshots(() => expect(w.findAll('[data-testid="todo-item"]')).toHaveLength(20)), FRAMES)
-    room.todos = [...room.todos.slice(0, 5), todo('t5', 'renamed'), ...room.todos.slice(6), todo('t300', 'new')]
+    holdTodos(room, [...room.todos.slice(0, 5), todo('t5', 'renamed'), ...room.todos.slice(6), todo('t300', 'new')])
     await flushPromises()
     expect(w.get('[data-testid="show-more"]').text()).toBe('Show 180 more (281 not shown)') // the list did re-render
     expect(w.findAll('[data-testid="todo-title"]')[5]!.text()).toBe('renamed')

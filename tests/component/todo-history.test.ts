@@ -9,6 +9,7 @@ import { type VueWrapper, flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import TodoHistory from '../../client/components/history/TodoHistory.vue'
 import { useRoomStore } from '../../client/stores/room.ts'
+import { holdTodos } from '../helpers/room-state.ts'
 import type { TodoView } from '../../client/worker/protocol.ts'
 import type { TodoEvent } from '../../shared/event.ts'
 import { type HistoryEntry, todoHistory } from '../../shared/history.ts'
@@ -33,7 +34,7 @@ beforeEach(() => {
   setActivePinia(createPinia())
   room = useRoomStore()
   room.replica = A
-  room.todos = [view(T1, 'oat milk'), view(todo(2), 'walk the dog')]
+  holdTodos(room, [view(T1, 'oat milk'), view(todo(2), 'walk the dog')])
 })
 afterEach(() => {
   wrapper?.unmount()
@@ -112,7 +113,7 @@ describe('TodoHistory', () => {
 
   it('keeps a chosen todo that was deleted choosable', async () => {
     const { w } = await mountAndChoose(await historyOf(ev([], { author: A, type: 'create' })))
-    room.todos = [view(todo(2), 'walk the dog')]
+    holdTodos(room, [view(todo(2), 'walk the dog')])
     await flushPromises()
     expect(w.findAll('option').map((o) => o.text())).toEqual(['Choose a todo…', 'walk the dog', '(deleted todo)'])
     expect(w.findAll('[data-testid="history-entry"]')).toHaveLength(1)
@@ -128,7 +129,7 @@ describe('TodoHistory', () => {
   })
 
   it('in a room of many todos lists the first 100 and finds others by part of their title', async () => {
-    room.todos = Array.from({ length: 250 }, (_, i) => view(todo(i + 1), `errand ${i + 1}`))
+    holdTodos(room, Array.from({ length: 250 }, (_, i) => view(todo(i + 1), `errand ${i + 1}`)))
     wrapper = mount(TodoHistory)
     await flushPromises()
     const options = () => wrapper!.findAll('select option').map((o) => o.text()).slice(1) // minus "Choose a todo…"
@@ -146,7 +147,7 @@ describe('TodoHistory', () => {
     wrapper = mount(TodoHistory)
     const options = () => wrapper!.findAll('option').map((o) => o.text())
     room.progress = { received: 10, expected: 100 }
-    room.todos = [...room.todos, view(todo(3), 'arrived from a peer')]
+    holdTodos(room, [...room.todos, view(todo(3), 'arrived from a peer')])
     await flushPromises()
     expect(options()).toEqual(['Choose a todo…', 'oat milk', 'walk the dog'])
     room.progress = { received: 100, expected: 100 }

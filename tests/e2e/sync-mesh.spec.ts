@@ -75,6 +75,8 @@ test('a fresh browser catches up on 10k events with a moving progress bar', asyn
   await expect(titles(b)).toHaveCount(220, { timeout: 60_000 })
   await expect(b.getByTestId('show-more')).toHaveText('Show 200 more (2280 not shown)')
   await expect(b.getByTestId('todo-count')).toHaveText('1666 items left')
+  // During the catch-up B's UI held only the first page of todos; the rest came at its end.
+  await expect(titles(b).last()).toHaveText('generated 2499')
   // The catch-up's end comes with (not before) the snapshot of its last events, so the
   // newest rows, drawn once it is over, are drawn once and not replaced.
   expect(removed, 'rows removed from the list').toEqual([])

@@ -15,7 +15,7 @@ import type { RoomAddress } from '../../shared/room-link.ts'
 import type { ActAction, LogSnapshot } from '../../client/worker/protocol.ts'
 import type { RoomSessionListener } from '../../client/net/room-session.ts'
 
-const EMPTY: LogSnapshot = { todos: [], roomName: '', peerNames: {}, eventCount: 0, heads: [], interpretation: 'lww', stateHash: '' }
+const EMPTY: LogSnapshot = { todos: [], counts: { total: 0, active: 0 }, lists: [], roomName: '', peerNames: {}, eventCount: 0, heads: [], interpretation: 'lww', stateHash: '' }
 
 export class FakeRoomSession {
   /** The session the store created last. */

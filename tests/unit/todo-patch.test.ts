@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { TodoId } from '../../shared/ids.ts'
 import type { TodoView } from '../../client/worker/protocol.ts'
-import { PATCH_PART, applyTodoPatch, diffTodos, joinPatchParts, splitPatch } from '../../client/worker/todo-patch.ts'
+import { PATCH_PART, applyTodoPatch, diffTodos, holdPatch, joinPatchParts, splitPatch } from '../../client/worker/todo-patch.ts'
 import { keepUnchanged } from '../../client/stores/keep-unchanged.ts'
 import { todo } from '../helpers/fixtures.ts'
 
@@ -47,6 +47,32 @@ describe('diffTodos and applyTodoPatch', () => {
         const next = applyTodoPatch(before, diffTodos(after, dirty, same))
         expect(next).toEqual(after)
         for (const t of next) if (!dirty.has(t.id)) expect(before).toContain(t)
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('keep the UI to the todos it holds and those below the limit, in list order; the rest follow once the limit is lifted', () => {
+    const state = fc.array(fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }), { minLength: 0, maxLength: 40 })
+    fc.assert(
+      fc.property(state, state, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), fc.nat(45), fc.array(fc.nat(39)), (was, now, holds, limit, extraDirty) => {
+        const list = (versions: Array<number | null>) =>
+          versions.flatMap((v, i) => (v === null ? [] : [view(i, `todo ${i} v${v}`, v % 2 === 1)]))
+        const before = list(was)
+        const after = list(now)
+        // The UI holds some of the todos before, in their order.
+        const held = new Set(before.filter((t) => holds[parseInt(t.id.slice(-2), 16)] ?? false).map((t) => t.id))
+        const ui = before.filter((t) => held.has(t.id))
+        const dirty = new Set<TodoId>(extraDirty.map((i) => todo(i)))
+        for (let i = 0; i < Math.max(was.length, now.length); i++) if ((was[i] ?? null) !== (now[i] ?? null)) dirty.add(todo(i))
+        const patch = diffTodos(after, dirty, same, { held, limit })
+        const next = applyTodoPatch(ui, patch)
+        expect(next).toEqual(after.filter((t, i) => held.has(t.id) || i < limit))
+        for (const t of next) if (!dirty.has(t.id) && held.has(t.id)) expect(ui).toContain(t) // unchanged: the same object
+        holdPatch(held, patch)
+        expect([...held].sort()).toEqual(next.map((t) => t.id).sort())
+        // The limit lifted (the catch-up is over): the UI gets the rest, and holds all.
+        expect(applyTodoPatch(next, diffTodos(after, new Set(), same, { held, limit: Infinity }))).toEqual(after)
       }),
       { numRuns: 500 },
     )

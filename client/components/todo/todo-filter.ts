@@ -36,6 +36,18 @@ export function filterTodos(todos: readonly TodoView[], filter: TodoFilter): rea
   }
 }
 
+/** How many todos a filter shows, from the counts of every todo (room store `counts`). */
+export function filteredCount(counts: { total: number; active: number }, filter: TodoFilter): number {
+  switch (filter) {
+    case 'all':
+      return counts.total
+    case 'active':
+      return counts.active
+    case 'completed':
+      return counts.total - counts.active
+  }
+}
+
 /** Where a filter link goes from `route`: same path, other params and fragment kept. */
 export function filterLocation(route: RouteLocationNormalizedLoaded, filter: TodoFilter): RouteLocationRaw {
   const query: LocationQuery = { ...route.query }
