@@ -97,11 +97,21 @@ export function applyTodoPatch(previous: readonly TodoView[], patch: TodoPatch):
  */
 function inPlaceOrAppended(previous: readonly TodoView[], patch: TodoPatch): TodoView[] | null {
   if (patch.gone.length > 0) return null
-  for (const [i, t] of patch.changed) if (i < previous.length && previous[i]!.id !== t.id) return null
+  // Indexed loops, no destructuring: this runs once per snapshot, in V8's interpreter,
+  // where destructuring through the iterator protocol made applying the ~23k todos a
+  // catch-up's end delivers take 14 ms (Chrome trace). Indexed: 6x faster (measured in
+  // Node with --no-opt --no-sparkplug --no-maglev).
+  const { changed } = patch
+  const n = previous.length
+  for (let k = 0; k < changed.length; k++) {
+    const c = changed[k]!
+    if (c[0] < n && previous[c[0]]!.id !== c[1].id) return null
+  }
   const out = previous.slice()
-  for (const [i, t] of patch.changed) {
-    if (i < previous.length) out[i] = t
-    else out.push(t) // ascending indices: in order
+  for (let k = 0; k < changed.length; k++) {
+    const c = changed[k]!
+    if (c[0] < n) out[c[0]] = c[1]
+    else out.push(c[1]) // ascending indices: in order
   }
   return out
 }
@@ -144,6 +154,6 @@ export function splitPatch(patch: TodoPatch, size = PATCH_PART): { parts: Array<
 
 /** The patch splitPatch cut into `parts` and `rest`, whole again. */
 export function joinPatchParts(parts: ReadonlyArray<TodoPatch['changed']>, rest: TodoPatch): TodoPatch {
-  return parts.length === 0 ? rest : { changed: [...parts.flat(), ...rest.changed], gone: rest.gone }
+  return parts.length === 0 ? rest : { changed: ([] as TodoPatch['changed']).concat(...parts, rest.changed), gone: rest.gone }
 }
 
