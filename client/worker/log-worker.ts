@@ -61,8 +61,8 @@ let dirty: Set<TodoId> | null = null
  * first page of the list (TODO_PAGE, all TodoList renders then), and the rest once the
  * catch-up is over (todo-patch.ts diffTodos): applying and keeping ~2,000 new todos per
  * batch on the UI thread grew its heap into a major GC and Blink's first sweep (10-15 ms
- * tasks), on top of milliseconds per snapshot, and the ui bench counted tasks over 50 ms
- * in 3-6 of 16 visits; holding them back made it 0 of 16 (`npm run bench -- ui`).
+ * tasks), on top of milliseconds per snapshot: the ui bench counted tasks over 50 ms in
+ * 3-6 of 16 visits, and 1-2 of 16 with the todos held back (`npm run bench -- ui`).
  */
 let uiHeld = new Set<TodoId>()
 /** The `hold` for the next patch: a first page during a catch-up, else everything. */

@@ -22,7 +22,12 @@ export const TODO_PAGE = 200
 export const TODO_TAIL = 20
 /** The first page while a catch-up is under way (see above). */
 export const TODO_CATCHUP_ROWS = 20
-/** Rows mounted per step (TodoList mounts a page a step at a time, not in one task). */
+/**
+ * Rows mounted per step: TodoList mounts a page a step (an animation frame) at a time,
+ * not in one task. 3: the first todos of a catch-up arrive while the machine is busiest,
+ * and 5 per frame still made 55-70 ms frames there. The tail appears whole when a
+ * catch-up ends (its 20 rows at once were a 10 ms task).
+ */
 export const TODO_MOUNT_STEP = 3
 /** During a catch-up a step waits for a snapshot, but no longer than this (TodoList). */
 export const PACED_STEP_WAIT_MS = 1000
