@@ -26,6 +26,7 @@ import { type DagWindow, type PeerLink, type RelayedPeer, RoomSession, type Sign
 import type { ReconnectPlan } from '../net/signaling-client.ts'
 import type { HistoryEntry } from '../../shared/history.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
+import { isCatchingUp } from '../../shared/sync/sync-engine.ts'
 
 /** Something the user must know: storage full, or another failure to store or open. */
 export interface RoomAlert {
@@ -65,7 +66,7 @@ export const useRoomStore = defineStore('room', () => {
    */
   const snapshots = ref(0)
   /** A catch-up from a peer is under way. */
-  const catchingUp = computed(() => progress.value.expected > 0 && progress.value.received < progress.value.expected)
+  const catchingUp = computed(() => isCatchingUp(progress.value))
   const interpretation = ref<InterpretationName>('lww')
   const stateHash = ref('')
   const alert = ref<RoomAlert | null>(null)

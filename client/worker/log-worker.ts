@@ -16,7 +16,7 @@ import type { LocalAction } from '../../shared/todo-log.ts'
 import { consoleLogger } from '../../shared/log.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
 import { ReplicaNode } from '../../shared/sync/replica-node.ts'
-import type { PeerId } from '../../shared/sync/sync-engine.ts'
+import { type PeerId, isCatchingUp } from '../../shared/sync/sync-engine.ts'
 import { listOpfsDatabases, openOpfsStore, takeVfsError } from './open-sqlite.ts'
 import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
@@ -67,8 +67,7 @@ let dirty: Set<TodoId> | null = null
 let uiHeld = new Set<TodoId>()
 /** The `hold` for the next patch: a first page during a catch-up, else everything. */
 function holdForUi(): HeldTodos {
-  const { received, expected } = node?.engine.progress() ?? { received: 0, expected: 0 }
-  return { held: uiHeld, limit: expected > 0 && received < expected ? TODO_PAGE : Infinity }
+  return { held: uiHeld, limit: node && isCatchingUp(node.engine.progress()) ? TODO_PAGE : Infinity }
 }
 /** Notes what the UI holds once it has `snapshot`. */
 function heldAfter(snapshot: LogSnapshot): void {

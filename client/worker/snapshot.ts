@@ -15,6 +15,17 @@ import type { TodoId } from '../../shared/ids.ts'
 import type { LogSnapshot, TodoView } from './protocol.ts'
 import { type HeldTodos, diffTodos } from './todo-patch.ts'
 
+/** A snapshot's `counts` and `lists`: every todo counted, the lists in use sorted. */
+export function countTodos(todos: ReadonlyArray<{ completed: boolean; list: string | null }>): Pick<LogSnapshot, 'counts' | 'lists'> {
+  let active = 0
+  const lists = new Set<string>()
+  for (const t of todos) {
+    if (!t.completed) active++
+    if (t.list) lists.add(t.list)
+  }
+  return { counts: { total: todos.length, active }, lists: [...lists].sort() }
+}
+
 /**
  * A snapshot of `log` and the room's names (`meta`, undefined before they are read);
  * `withStateHash` false leaves stateHash null (see above).
@@ -29,12 +40,6 @@ export async function logSnapshot(
   hold?: HeldTodos,
 ): Promise<LogSnapshot> {
   const visible = log.visible()
-  let active = 0
-  const lists = new Set<string>()
-  for (const t of visible) {
-    if (!t.completed) active++
-    if (t.list) lists.add(t.list)
-  }
   const view = (t: (typeof visible)[number]): TodoView => ({
     id: t.id,
     content: t.content,
@@ -47,8 +52,7 @@ export async function logSnapshot(
     roomName: meta?.name ?? '',
     peerNames: Object.fromEntries(meta?.peerNames ?? []),
     todos: dirty === null ? visible.map(view) : diffTodos(visible, dirty, view, hold),
-    counts: { total: visible.length, active },
-    lists: [...lists].sort(),
+    ...countTodos(visible),
     eventCount: await log.store.count(),
     heads: await log.store.heads(),
     interpretation: log.interpretation,

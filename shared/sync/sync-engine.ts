@@ -166,6 +166,12 @@ export interface SyncProgress {
   expected: number
 }
 
+/**
+ * Whether `p` says a catch-up is under way. The UI (what it renders) and the log worker
+ * (which todos it holds back from the UI) must agree on it.
+ */
+export const isCatchingUp = (p: SyncProgress): boolean => p.expected > 0 && p.received < p.expected
+
 /** Events waiting for parents are bounded so a hostile peer cannot exhaust memory. */
 export const MAX_PENDING = 100_000
 

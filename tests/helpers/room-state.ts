@@ -4,9 +4,11 @@
  */
 import type { TodoView } from '../../client/worker/protocol.ts'
 import type { useRoomStore } from '../../client/stores/room.ts'
+import { countTodos } from '../../client/worker/snapshot.ts'
 
 export function holdTodos(room: ReturnType<typeof useRoomStore>, todos: readonly TodoView[]): void {
+  const { counts, lists } = countTodos(todos)
   room.todos = todos
-  room.counts = { total: todos.length, active: todos.filter((t) => !t.completed).length }
-  room.lists = [...new Set(todos.flatMap((t) => (t.list ? [t.list] : [])))].sort()
+  room.counts = counts
+  room.lists = lists
 }
