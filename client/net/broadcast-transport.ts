@@ -121,12 +121,12 @@ export class BroadcastTransport implements PeerTransport {
   #open(peer: string): void {
     const known = this.#lastHeard.has(peer)
     this.#lastHeard.set(peer, Date.now())
-    if (!known) this.#events.onOpen(peer)
+    if (!known) this.#events.onOpen(peer, false)
   }
 
   #drop(peer: string): void {
     if (!this.#lastHeard.delete(peer)) return
-    this.#events.onClose(peer)
+    this.#events.onClose(peer, false)
   }
 
   #beat(): void {

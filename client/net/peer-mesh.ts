@@ -32,6 +32,12 @@
  * a link still unopened after PENDING_LINK_MS is given up. Every REVIEW_MS the mesh
  * forgets members not heard for MEMBER_TTL_MS and seeks out ring neighbours it lacks.
  *
+ * Sync channel: beside simple-peer's channel every link has a second, negotiated one
+ * (sync-channel.ts), made on both sides as the link is made. `adoptChannel` may take it
+ * at once (the app transfers it to the log worker, worker/worker-channels.ts, so sync
+ * frames skip the UI thread); a channel not adopted is listened to here like
+ * simple-peer's. `send` always uses simple-peer's channel: a peer receives on both.
+ *
  * Backpressure: simple-peer's `send` has none, and Chromium's data channel throws once
  * 16 MiB are queued. Each link keeps its own SendQueue (send-queue.ts), which hands the
  * channel more only while its bufferedAmount is under 1 MiB, resuming on
@@ -44,6 +50,7 @@ import type { PeerTransport, TransportEvents } from './peer-transport.ts'
 import { MIN_LINK_CAP, admit, missingRingLinks } from './link-policy.ts'
 import { PRESENCE_INTERVAL_MS, PRESENCE_TTL_MS } from './presence-book.ts'
 import { CHANNEL_LOW, SendQueue } from './send-queue.ts'
+import { createSyncChannel } from './sync-channel.ts'
 
 /** A link not open by then (lost signals, a peer gone mid-negotiation) is given up. */
 const PENDING_LINK_MS = 30_000
@@ -78,7 +85,13 @@ export interface PeerMeshOptions extends TransportEvents {
   forbidden?: ReadonlySet<string>
   /** Sends a sealed payload over the mesh (mesh-relayed signaling); see the header. */
   relay?(sealed: unknown): void
+  /**
+   * Offered each link's sync channel right after it is made (see the header); true when
+   * taken. Frames on a taken channel are not seen here.
+   */
+  adoptChannel?(peer: string, channel: RTCDataChannel): boolean
 }
+
 
 interface Link {
   peer: SimplePeer.Instance
@@ -89,6 +102,8 @@ interface Link {
   out: SendQueue | null
   /** Frames that arrived before simple-peer's 'connect' (see #link). */
   early: Uint8Array[]
+  /** Its sync channel was taken by `adoptChannel`. */
+  adopted: boolean
 }
 
 type SignalData =
@@ -281,7 +296,7 @@ export class PeerMesh implements PeerTransport {
     const link = this.#links.get(remote)
     if (!link) return
     this.#links.delete(remote)
-    if (link.open) this.#opts.onClose(remote)
+    if (link.open) this.#opts.onClose(remote, link.adopted)
     link.peer.destroy()
   }
 
@@ -301,7 +316,7 @@ export class PeerMesh implements PeerTransport {
 
   #link(remote: string, initiator: boolean): Link {
     const peer = new SimplePeer({ initiator, trickle: true, config: { iceServers: this.#opts.iceServers ?? [] } })
-    const link: Link = { peer, open: false, since: Date.now(), out: null, early: [] }
+    const link: Link = { peer, open: false, since: Date.now(), out: null, early: [], adopted: false }
     this.#links.set(remote, link)
     peer.on('signal', (signal: SimplePeer.SignalData) => {
       this.#publish({ type: 'signal', from: this.#opts.selfId, to: remote, signal })
@@ -327,30 +342,45 @@ export class PeerMesh implements PeerTransport {
           }
         })
       }
-      this.#opts.onOpen(remote)
+      this.#opts.onOpen(remote, link.adopted)
       for (const bytes of link.early.splice(0)) this.#opts.onFrame(remote, bytes)
     })
     // simple-peer emits 'connect' only after an asynchronous getStats once the channel is
     // open, so the other side (connected first) may already have sent its sync hello.
     // Hold such frames until our 'connect': handed over before onOpen, the sync engine
     // would drop them as coming from an unknown peer and the link would never catch up.
-    peer.on('data', (data: Uint8Array) => {
-      const bytes = new Uint8Array(data)
+    const onData = (bytes: Uint8Array) => {
       if (link.open) this.#opts.onFrame(remote, bytes)
       else if (link.early.length < MAX_EARLY_FRAMES) link.early.push(bytes)
       else console.warn('[peer-mesh] too many frames before connect; dropped one', remote)
-    })
+    }
+    peer.on('data', (data: Uint8Array) => onData(new Uint8Array(data)))
+    // Made before simple-peer's offer or answer (they start on its next tick).
+    const sync = createSyncChannel(peerConnectionOf(peer))
+    link.adopted = this.#opts.adoptChannel?.(remote, sync) ?? false
+    if (!link.adopted) {
+      sync.binaryType = 'arraybuffer'
+      sync.addEventListener('message', (e: MessageEvent<unknown>) => {
+        if (e.data instanceof ArrayBuffer) onData(new Uint8Array(e.data))
+        else console.warn('[peer-mesh] a sync frame that is not binary dropped', remote)
+      })
+    }
     peer.on('error', (err: Error) => console.warn('[peer-mesh] link error', remote, err.message))
     peer.on('close', () => {
       link.out?.clear()
       if (this.#links.get(remote) !== link) return
       this.#links.delete(remote)
-      if (link.open) this.#opts.onClose(remote)
+      if (link.open) this.#opts.onClose(remote, link.adopted)
       // The other side may still be in the room: let whichever of us initiates relink.
       this.announce()
     })
     return link
   }
+}
+
+/** simple-peer keeps its RTCPeerConnection private; the sync channel is made on it. */
+function peerConnectionOf(peer: SimplePeer.Instance): RTCPeerConnection {
+  return (peer as unknown as { _pc: RTCPeerConnection })._pc
 }
 
 /** simple-peer keeps its RTCDataChannel private; backpressure needs its bufferedAmount. */

@@ -11,12 +11,16 @@
 export type LinkKind = 'webrtc' | 'broadcast'
 
 export interface TransportEvents {
-  /** A link to `peer` is open: frames may flow both ways. */
-  onOpen(peer: string): void
+  /**
+   * A link to `peer` is open: frames may flow both ways. `adopted`: the link's sync
+   * channel was handed to the log worker (PeerMeshOptions.adoptChannel), which sees it
+   * open, carry frames and close by itself; this event and onClose are for the rest.
+   */
+  onOpen(peer: string, adopted: boolean): void
   /** A frame arrived from `peer` (already copied: the receiver may keep or transfer it). */
   onFrame(peer: string, bytes: Uint8Array): void
-  /** The link to `peer` closed (only called for links that were open). */
-  onClose(peer: string): void
+  /** The link to `peer` closed (only called for links that were open); `adopted` as in onOpen. */
+  onClose(peer: string, adopted: boolean): void
   /**
    * Frames for `peer` are piling up in front of the link (true), or drained again
    * (false): the sender of bulk traffic (a streamed catch-up) should pause meanwhile.

@@ -11,6 +11,9 @@
  *
  * The worker sees one peer id per link, prefixed by its transport ("webrtc:…",
  * "broadcast:…"). A tab reached over BroadcastChannel is not also linked over WebRTC.
+ * Each WebRTC link's sync channel is transferred to the worker as it is made, so sync
+ * frames skip this thread (worker/worker-channels.ts); where the browser cannot, they
+ * pass through here as BroadcastChannel frames do.
  *
  * Links also carry relay frames for mesh-relayed signaling (peer-mesh.ts): a frame whose
  * first byte is RELAY_TAG (sync frames are CBOR arrays and never start with 0x00) holds
@@ -158,6 +161,8 @@ export class RoomSession {
   #ackScheduled = false
   /** Parts of the next state's patch, received ahead of it (worker/todo-patch.ts splitPatch). */
   readonly #patchParts: Array<TodoPatch['changed']> = []
+  /** Sync channels go to the worker; false once a transfer failed (or the test setting). */
+  #channelsToWorker: boolean
 
   constructor(
     address: RoomAddress,
@@ -169,8 +174,14 @@ export class RoomSession {
       iceServers?: Promise<RTCIceServer[]>
       /** WebRTC link cap (default: PeerMesh's); the `?max-links=` test setting. */
       maxLinks?: number
+      /**
+       * False: keep sync channels on this thread, as a browser that cannot transfer them
+       * does (the `?sync-channel=ui` test setting).
+       */
+      channelsToWorker?: boolean
     } = {},
   ) {
+    this.#channelsToWorker = opts.channelsToWorker ?? true
     this.selfId = opts.selfId ?? randomHex(8)
     this.#presence = new PresenceBook(this.selfId)
     this.#listener = listener
@@ -204,6 +215,7 @@ export class RoomSession {
       skip: (peer) => this.#broadcast.has(peer),
       iceServers: this.#iceServers,
       relay: (sealed) => this.#flood({ id: randomHex(8), ttl: RELAY_TTL, payload: sealed }, null),
+      adoptChannel: (peer, channel) => this.#channelToWorker(peer, channel),
       ...this.#eventsFor('webrtc'),
     })
     listener.signaling('connecting')
@@ -231,15 +243,28 @@ export class RoomSession {
     if (e.persisted) location.reload()
   }
 
+  /** Transfers a new link's sync channel to the worker; false where the browser cannot. */
+  #channelToWorker(peer: string, channel: RTCDataChannel): boolean {
+    if (!this.#channelsToWorker) return false
+    try {
+      this.#post({ type: 'link-channel', peer: `webrtc:${peer}`, channel }, [channel])
+      return true
+    } catch (err) {
+      console.info('[room-session] data channels cannot be transferred here; sync frames pass through this thread', err)
+      this.#channelsToWorker = false
+      return false
+    }
+  }
+
   #transport(kind: LinkKind): PeerTransport {
     return kind === 'webrtc' ? this.#mesh : this.#broadcast
   }
 
   #eventsFor(kind: LinkKind) {
     return {
-      onOpen: (peer: string) => {
+      onOpen: (peer: string, adopted: boolean) => {
         if (kind === 'broadcast') this.#mesh?.drop(peer) // reached without WebRTC now
-        this.#post({ type: 'link-open', peer: `${kind}:${peer}` })
+        if (!adopted) this.#post({ type: 'link-open', peer: `${kind}:${peer}` })
         this.#announcePeers()
         // Tell the new neighbour (and the members behind it) who is here without waiting
         // for the next beacons: us, and the members we heard (re-sent on their behalf).
@@ -256,8 +281,8 @@ export class RoomSession {
       },
       // The link's queue is long (or drained): the worker pauses (resumes) a catch-up to it.
       onBacklog: (peer: string, backlogged: boolean) => this.#post({ type: 'link-backlog', peer: `${kind}:${peer}`, backlogged }),
-      onClose: (peer: string) => {
-        this.#post({ type: 'link-close', peer: `${kind}:${peer}` })
+      onClose: (peer: string, adopted: boolean) => {
+        if (!adopted) this.#post({ type: 'link-close', peer: `${kind}:${peer}` })
         this.#presence.forget(peer)
         this.#announcePeers()
       },
@@ -466,6 +491,9 @@ export class RoomSession {
         else console.warn('[room-session] frame for an unknown transport dropped', msg.peer)
         break
       }
+      case 'link-lost':
+        if (msg.peer.startsWith('webrtc:')) this.#mesh.drop(msg.peer.slice('webrtc:'.length))
+        break
       case 'history':
       case 'dag':
       case 'query-failed': {

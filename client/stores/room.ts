@@ -130,7 +130,13 @@ export const useRoomStore = defineStore('room', () => {
             : { kind: 'error', message: `Changes from other people could not be saved: ${message}. Reload to fetch them again.` }),
         fatal: (message, full) => (alert.value = full ? { kind: 'storage-full', message: STORAGE_FULL_OPEN } : { kind: 'error', message }),
       },
-      { forbidden, selfId: new URLSearchParams(location.search).get('peer') ?? undefined, maxLinks: maxLinksSetting() },
+      {
+        forbidden,
+        selfId: new URLSearchParams(location.search).get('peer') ?? undefined,
+        maxLinks: maxLinksSetting(),
+        // `?sync-channel=ui`: sync frames through the UI thread, as where channels cannot be transferred.
+        channelsToWorker: new URLSearchParams(location.search).get('sync-channel') !== 'ui',
+      },
     )
   }
 

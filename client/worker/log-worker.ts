@@ -2,9 +2,10 @@
  * The log worker: the single owner of a tab's replica.
  *
  * It claims a replica (replica-claim.ts), opens that replica's wa-sqlite database on
- * OPFS, and runs a ReplicaNode (TodoLog + SyncEngine) whose frames travel through the
- * UI thread — RTCPeerConnection does not exist in workers, so links live there and pass
- * `{peer, bytes}` here. After every change it posts a fresh snapshot for the UI, with
+ * OPFS, and runs a ReplicaNode (TodoLog + SyncEngine). RTCPeerConnection does not exist
+ * in workers, so links live on the UI thread; each WebRTC link's sync channel is
+ * transferred here (worker-channels.ts), and other frames (BroadcastChannel links, peers
+ * that could not transfer theirs) come through the UI thread as `{peer, bytes}`. After every change it posts a fresh snapshot for the UI, with
  * the room's name and the peers' names (RoomMetaView) beside the todos, and after a
  * link's hello it posts which replica each link reaches.
  */
@@ -25,6 +26,7 @@ import { logSnapshot } from './snapshot.ts'
 import { type HeldTodos, holdPatch, splitPatch } from './todo-patch.ts'
 import { TODO_PAGE } from '../components/todo/todo-window.ts'
 import { UiYield } from './ui-yield.ts'
+import { type ChannelInput, WorkerChannels } from './worker-channels.ts'
 
 const logger = consoleLogger('log-worker')
 let node: ReplicaNode | null = null
@@ -33,6 +35,12 @@ let roomMeta: RoomMetaView | null = null
 const early: ToWorker[] = []
 /** Catch-up batches wait while the UI renders a posted snapshot (ui-yield.ts). */
 const uiYield = new UiYield()
+/** The sync channels transferred here; their events are link inputs like the UI thread's. */
+const channels = new WorkerChannels({
+  input: (m) => handle(m),
+  lost: (peer) => post({ type: 'link-lost', peer }),
+  warn: (message, data) => logger.warn(message, data),
+})
 
 function post(message: FromWorker): void {
   if (message.type === 'send') {
@@ -176,7 +184,9 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
     room,
     log,
     logger,
-    send: (peer, bytes) => post({ type: 'send', peer, bytes }),
+    send: (peer, bytes) => {
+      if (!channels.send(peer, bytes)) post({ type: 'send', peer, bytes })
+    },
     // Before a catch-up batch: the snapshot of the batch before goes out first, then the
     // UI gets to draw it (ui-yield.ts). Frames that arrive meanwhile join this batch.
     nextTurn: nextTask,
@@ -219,7 +229,14 @@ function answerAct(requestId: number, stored: Promise<unknown>): void {
   )
 }
 
-function handle(m: ToWorker): void {
+function handle(m: ToWorker | ChannelInput): void {
+  if (m.type === 'link-channel') {
+    // At once, even before the log is open: a channel's events are lost until listened to.
+    channels.adopt(m.peer, m.channel)
+    return
+  }
+  // A frame forwarded by the UI thread may come before the held channel's link-open.
+  if (m.type === 'link-frame' && channels.holdUntilOpen(m.peer, m.bytes)) return
   if (m.type === 'open') {
     if (node) return logger.warn('open received twice; ignored')
     open(m.room, m.preferredReplica).catch((err: unknown) => {

@@ -9,7 +9,12 @@
  *   act-each(where, event)        ───────────▶  the same, for every visible todo matching
  *                                               `where` at its turn in the worker's queue
  *                                 ◀───────────  act-done(error, full)
- *   link-open / link-frame / link-close ─────▶  SyncEngine input
+ *   link-channel(peer, channel)   ───────────▶  a link's sync channel, transferred: the
+ *                                               worker sees it open, carry frames and close
+ *                                               (worker-channels.ts)
+ *                                 ◀───────────  link-lost(peer)   (sending on it failed)
+ *   link-open / link-frame / link-close ─────▶  SyncEngine input (links whose frames come
+ *                                               through the UI thread)
  *                                 ◀───────────  send(peer, bytes)   (to the data channel)
  *   link-backlog(peer, backlogged) ──────────▶  pause / resume a catch-up stream to peer
  *                                 ◀───────────  links (link → replica, as each hello names it)
@@ -89,6 +94,8 @@ export type ToWorker =
   | { type: 'history'; requestId: number; todo: TodoId }
   /** Query: the newest `limit` events of the DAG, or those before a cursor (answered by 'dag'). */
   | { type: 'dag'; requestId: number; limit: number; before: { lamport: number; id: string } | null }
+  /** The sync channel of a new WebRTC link, transferred here (worker-channels.ts). */
+  | { type: 'link-channel'; peer: string; channel: RTCDataChannel }
   | { type: 'link-open'; peer: string }
   | { type: 'link-frame'; peer: string; bytes: Uint8Array }
   | { type: 'link-close'; peer: string }
@@ -103,6 +110,8 @@ export type FromWorker =
   /** The first changed todos of the next state's patch, sent ahead in parts (todo-patch.ts splitPatch). */
   | { type: 'state-part'; changed: TodoPatch['changed'] }
   | { type: 'send'; peer: string; bytes: Uint8Array }
+  /** Sending on the sync channel held for `peer` failed: the UI thread drops that link. */
+  | { type: 'link-lost'; peer: string }
   /** `full`: storing failed because storage is full (see storage-error.ts). */
   | { type: 'act-done'; requestId: number; error: string | null; full: boolean }
   /** The replica behind each link whose hello was accepted ("webrtc:…" → replica). */
@@ -118,8 +127,8 @@ export type FromWorker =
   /** Events from a peer could not be stored (`full`: storage is full); see ReplicaNode onInputFailed. */
   | { type: 'peer-changes-failed'; message: string; full: boolean }
 
-const TO_WORKER = new Set(['open', 'act', 'act-each', 'interpret', 'generate', 'history', 'dag', 'link-open', 'link-frame', 'link-close', 'link-backlog', 'rendered'])
-const FROM_WORKER = new Set(['opened', 'state', 'state-part', 'send', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal', 'peer-changes-failed'])
+const TO_WORKER = new Set(['open', 'act', 'act-each', 'interpret', 'generate', 'history', 'dag', 'link-channel', 'link-open', 'link-frame', 'link-close', 'link-backlog', 'rendered'])
+const FROM_WORKER = new Set(['opened', 'state', 'state-part', 'send', 'link-lost', 'act-done', 'links', 'history', 'dag', 'query-failed', 'progress', 'fatal', 'peer-changes-failed'])
 
 /** One-line guards: the tag is known (fields are typed by the sender, same bundle). */
 export const isToWorker = (m: unknown): m is ToWorker =>

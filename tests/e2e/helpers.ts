@@ -13,6 +13,13 @@ export async function expectPeers(page: Page, n: number): Promise<void> {
   await expect(page.getByTestId('peer-count')).toHaveText(String(n))
 }
 
+/** A room link with test settings (`?peer=`, `?forbid=`, `?max-links=`, …), relative to the app. */
+export function withParams(link: string, params: Record<string, string>): string {
+  const url = new URL(link)
+  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v)
+  return `${url.pathname}${url.search}${url.hash}`
+}
+
 export function item(page: Page, title: string) {
   return page.getByTestId('todo-item').filter({ has: page.getByTestId('todo-title').getByText(title, { exact: true }) })
 }

@@ -4,13 +4,7 @@
  * declining the diagonals, and an edit still reaches the browser two hops away.
  */
 import { type Page, expect, test } from '@playwright/test'
-import { addTodo, titles } from './helpers.ts'
-
-function withParams(link: string, params: Record<string, string>): string {
-  const url = new URL(link)
-  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v)
-  return `${url.pathname}${url.search}${url.hash}`
-}
+import { addTodo, titles, withParams } from './helpers.ts'
 
 /** The peer ids a page lists as reached over WebRTC, sorted. */
 async function webrtcPeers(page: Page): Promise<string[]> {

@@ -6,15 +6,9 @@
 import { type Page, expect, test } from '@playwright/test'
 import { fileURLToPath } from 'node:url'
 import { startSignalingServer } from '../../signaling/server.ts'
-import { addTodo, expectPeers, titles } from './helpers.ts'
+import { addTodo, expectPeers, titles, withParams } from './helpers.ts'
 
 const dist = fileURLToPath(new URL('../../dist', import.meta.url))
-
-function withParams(link: string, params: Record<string, string>): string {
-  const url = new URL(link)
-  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v)
-  return `${url.pathname}${url.search}${url.hash}`
-}
 
 test('three browsers converge through B when the A–C link is forbidden', async ({ browser }) => {
   const open = async () => (await browser.newContext()).newPage()
@@ -52,6 +46,8 @@ test('a fresh browser catches up on 10k events with a moving progress bar', asyn
   await expect(a.getByTestId('event-count')).toHaveText('10000', { timeout: 90_000 })
 
   const b = await (await browser.newContext()).newPage()
+  const logged: string[] = []
+  b.on('console', (m) => logged.push(m.text()))
   const seen: number[] = []
   const removed: string[] = []
   await b.exposeFunction('reportProgress', (v: number) => seen.push(v))
@@ -82,6 +78,9 @@ test('a fresh browser catches up on 10k events with a moving progress bar', asyn
   expect(removed, 'rows removed from the list').toEqual([])
   const hashOf = (p: Page) => p.evaluate(() => document.querySelector('[data-testid="state-hash"]')?.getAttribute('title') ?? '')
   expect(await hashOf(b)).toBe(await hashOf(a))
+  // The catch-up's frames went to B's log worker on the sync channel it was handed
+  // (worker/worker-channels.ts), not through its UI thread.
+  expect(logged.filter((t) => t.includes('cannot be transferred'))).toEqual([])
   // Moving: shown at 0 when the catch-up is announced, then at one value or more on the
   // way to 10k. It advances per stored batch (up to 4 frames, ~7k events), so 10k events
   // can take as few as two batches: 0, one step, done.

@@ -3,8 +3,8 @@
  * with its own OPFS) share a room over real WebRTC, found through the real signaling
  * server, and keep their replicas in wa-sqlite on OPFS across reloads.
  */
-import { expect, test } from '@playwright/test'
-import { addTodo, expectPeers, item, titles } from './helpers.ts'
+import { type Page, expect, test } from '@playwright/test'
+import { addTodo, expectPeers, item, titles, withParams } from './helpers.ts'
 
 test('two browsers share a todo list live and keep it across reloads', async ({ browser }) => {
   const alice = await (await browser.newContext()).newPage()
@@ -53,6 +53,36 @@ test('two browsers share a todo list live and keep it across reloads', async ({ 
   await expectPeers(bob, 1)
   await expect(item(bob, 'write report')).toHaveClass('completed')
   await expect(bob.getByTestId('todo-count')).toHaveText('1 item left')
+})
+
+test('a browser whose sync frames pass through its UI thread syncs with one whose worker holds them', async ({ browser }) => {
+  test.setTimeout(120_000)
+  // Alice's tab keeps each link's sync channel on its UI thread, as a browser that cannot
+  // transfer data channels does (worker/worker-channels.ts); Bob's hands his to his log
+  // worker. Each receives on both channels and sends on the one it holds.
+  const alice = await (await browser.newContext()).newPage()
+  await alice.goto('/')
+  await expect(alice).toHaveURL(/\/r\/[0-9a-f]{32}#[0-9a-f]{32}$/)
+  const link = alice.url()
+  await alice.goto(withParams(link, { 'sync-channel': 'ui' }))
+  await expect(alice.getByPlaceholder('What needs to be done?')).toBeEnabled()
+  await alice.evaluate(() => (window as unknown as { peerlogDebug: { generate(n: number): void } }).peerlogDebug.generate(2_000))
+  await expect(alice.getByTestId('event-count')).toHaveText('2000', { timeout: 60_000 })
+
+  const bob = await (await browser.newContext()).newPage()
+  await bob.goto(link)
+  await expect(bob.getByTestId('event-count')).toHaveText('2000', { timeout: 60_000 }) // a streamed catch-up, Alice to Bob
+  await expectPeers(alice, 1)
+  await expectPeers(bob, 1)
+  const hashOf = (p: Page) => p.evaluate(() => document.querySelector('[data-testid="state-hash"]')?.getAttribute('title') ?? '')
+  await expect.poll(() => hashOf(bob)).toBe(await hashOf(alice))
+
+  await addTodo(bob, 'from the worker side')
+  await expect(alice.getByTestId('event-count')).toHaveText('2002')
+  await addTodo(alice, 'from the UI-thread side')
+  await expect(bob.getByTestId('event-count')).toHaveText('2004')
+  await expect(titles(bob).last()).toHaveText('from the UI-thread side')
+  await expect.poll(() => hashOf(bob)).toBe(await hashOf(alice))
 })
 
 test('a closed and reopened room shows its todos with no peer and no server', async ({ browser }) => {
