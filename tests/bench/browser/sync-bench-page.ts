@@ -2,15 +2,15 @@
  * The sync bench page: exposes `window.runSyncBench` for Playwright
  * (tests/bench/sync/chromium-sync.ts). Everything runs in this one page:
  *
- *   worker S (OPFS, 100k events) ─send─▶ page ─▶ RTCDataChannel ─▶ page ─frame─▶ worker R (fresh OPFS)
- *                                 ◀─frame─ page ◀─ RTCDataChannel ◀─ page ◀─send─
+ *   worker S (OPFS, 100k events) ◀══ sync channel (RTCDataChannel) ══▶ worker R (fresh OPFS)
  *
  * The two RTCPeerConnections are both here, their offer, answer and ICE candidates handed
  * across directly (no signaling server); the data channel between them is real (SCTP
- * over DTLS over loopback UDP). Sends queue per direction in the app's SendQueue
- * (client/net/send-queue.ts), as PeerMesh does: the channel gets more only while its
- * bufferedAmount is under 1 MiB, and the sending worker pauses its catch-up stream while
- * the queue holds over 4 MiB.
+ * over DTLS over loopback UDP). As in the app, each end of the link's sync channel is
+ * transferred to its worker as it is made (client/net/sync-channel.ts), and the workers
+ * hold them in the app's WorkerChannels (client/worker/worker-channels.ts): the channel
+ * gets more only while its bufferedAmount is under 1 MiB, and the sending worker pauses
+ * its catch-up stream while its send queue holds over 4 MiB. No frame passes this page.
  *
  * Order: S builds its log (timed commits: the raw OPFS insert rate), R opens a fresh
  * database, the raw channel run (64 KiB messages, same backpressure), the catch-up on a
@@ -19,8 +19,8 @@
  * catch-up, since other work on a shared machine drifts from minute to minute.
  */
 import type { EventId } from '../../../shared/ids.ts'
-import { CHANNEL_HIGH, SendQueue } from '../../../client/net/send-queue.ts'
-import { connectPair } from '../../helpers/data-channel-pair.ts'
+import { CHANNEL_HIGH } from '../../../client/net/send-queue.ts'
+import { connectPair, linkSyncChannels } from '../../helpers/data-channel-pair.ts'
 import type { SyncConfig } from '../sync/config.ts'
 import type {
   CatchupRun,
@@ -48,16 +48,14 @@ const log = (text: string) => console.info(`[chromium] ${text}`)
 /** A worker with request/response on top of its message stream. */
 class BenchWorker {
   readonly worker = new Worker(new URL('./sync-bench-worker.ts', import.meta.url), { type: 'module' })
-  onSend: (bytes: Uint8Array) => void = () => {}
-  onCaughtUp: () => void = () => {}
+  onCaughtUp: (at: number) => void = () => {}
   #next = 0
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
 
   constructor(readonly name: string) {
     this.worker.addEventListener('message', (event: MessageEvent<FromSyncWorker>) => {
       const m = event.data
-      if (m.type === 'send') this.onSend(m.bytes)
-      else if (m.type === 'caught-up') this.onCaughtUp()
+      if (m.type === 'caught-up') this.onCaughtUp(m.at)
       else if (m.type === 'progress') log(m.text)
       else {
         const p = this.#pending.get(m.id)
@@ -82,36 +80,6 @@ class BenchWorker {
 
   post(message: ToSyncWorker, transfer: Transferable[] = []): void {
     this.worker.postMessage(message, transfer)
-  }
-}
-
-/** One direction of a channel: the app's SendQueue, with what the bench reports about it. */
-class Outbox {
-  maxBuffered = 0
-  waits = 0
-  /** Times the producer was asked to pause. */
-  backlogs = 0
-  readonly queue: SendQueue
-  constructor(
-    readonly channel: RTCDataChannel,
-    onBacklog: (backlogged: boolean) => void = () => {},
-  ) {
-    this.queue = new SendQueue({
-      send: (bytes) => {
-        channel.send(bytes as Uint8Array<ArrayBuffer>)
-        this.maxBuffered = Math.max(this.maxBuffered, channel.bufferedAmount)
-      },
-      buffered: () => channel.bufferedAmount,
-      onBacklog: (backlogged) => {
-        if (backlogged) this.backlogs++
-        onBacklog(backlogged)
-      },
-    })
-    channel.addEventListener('bufferedamountlow', () => this.queue.drain())
-  }
-  push(bytes: Uint8Array): void {
-    this.queue.push(bytes)
-    if (this.queue.bytes > 0) this.waits++
   }
 }
 
@@ -147,50 +115,38 @@ async function measureChannel(size: number, total: number): Promise<ChannelRun> 
 }
 
 async function measureCatchup(sender: BenchWorker, receiver: BenchWorker, events: number): Promise<CatchupRun> {
-  const pair = await connectPair('sync')
-  try {
-    const toReceiver = new Outbox(pair.a, (backlogged) => sender.post({ type: 'backlog', backlogged }))
-    const toSender = new Outbox(pair.b)
-    let framesToReceiver = 0
-    let bytesToReceiver = 0
-    let firstEventsFrameAt = 0
-    sender.onSend = (bytes) => {
-      // S's frames: hello, then (answering R's hello) catch-up, then the events frames.
-      if (++framesToReceiver === 3) firstEventsFrameAt = performance.now()
-      bytesToReceiver += bytes.byteLength
-      toReceiver.push(bytes)
+  let caughtUpAt = 0
+  const caughtUp = new Promise<void>((resolve, reject) => {
+    receiver.onCaughtUp = (at) => {
+      caughtUpAt = at
+      resolve()
     }
-    receiver.onSend = (bytes) => toSender.push(bytes)
-    pair.b.onmessage = (e: MessageEvent<ArrayBuffer>) => receiver.post({ type: 'frame', bytes: e.data }, [e.data])
-    pair.a.onmessage = (e: MessageEvent<ArrayBuffer>) => sender.post({ type: 'frame', bytes: e.data }, [e.data])
-
-    const caughtUp = new Promise<void>((resolve, reject) => {
-      receiver.onCaughtUp = resolve
-      setTimeout(() => reject(new Error(`catch-up not done after ${CATCHUP_TIMEOUT_MS / 1000} s`)), CATCHUP_TIMEOUT_MS)
-    })
-    const start = performance.now()
-    sender.post({ type: 'connect' })
-    receiver.post({ type: 'connect' })
+    setTimeout(() => reject(new Error(`catch-up not done after ${CATCHUP_TIMEOUT_MS / 1000} s`)), CATCHUP_TIMEOUT_MS)
+  })
+  const link = await linkSyncChannels(
+    (channel) => sender.post({ type: 'channel', channel }, [channel]),
+    (channel) => receiver.post({ type: 'channel', channel }, [channel]),
+  )
+  try {
     await caughtUp
-    const ms = performance.now() - start
-    log(`catch-up of ${events} events took ${Math.round(ms)} ms`)
     const [s, r] = [await sender.ask<WorkerCheck>({ type: 'check' }), await receiver.ask<WorkerCheck>({ type: 'check' })]
+    const start = Math.min(s.linkOpenAt, r.linkOpenAt)
+    const ms = caughtUpAt - start
+    log(`catch-up of ${events} events took ${Math.round(ms)} ms`)
     return {
       events,
       ms,
       eventsPerS: events / (ms / 1000),
-      firstEventsFrameMs: firstEventsFrameAt - start,
-      framesToReceiver,
-      bytesToReceiver,
-      maxBufferedAmount: toReceiver.maxBuffered,
-      backpressureWaits: toReceiver.waits,
-      maxQueuedBytes: toReceiver.queue.maxBytes,
-      backlogPauses: toReceiver.backlogs,
+      firstEventsFrameMs: s.thirdFrameAt - start,
+      framesToReceiver: s.framesSent,
+      bytesToReceiver: s.bytesSent,
+      maxBufferedAmount: s.maxBufferedAmount,
+      backlogPauses: s.backlogPauses,
       sender: s,
       receiver: r,
     }
   } finally {
-    pair.close()
+    link.close()
   }
 }
 

@@ -8,9 +8,9 @@
  *   page ── open-receiver ─▶ worker R: a fresh OPFS database and a ReplicaNode on it
  *   page ── raw-insert ────▶ worker S: the same commits into another fresh database (timed),
  *                            which is then deleted: the raw insert rate again, after the catch-up
- *   page ── connect ───────▶ S and R: the link is open (each sends its hello)
- *   page ── frame ─────────▶ S or R: a frame that came over the data channel
- *   S, R ── send ──────────▶ page: a frame for the data channel
+ *   page ── channel ───────▶ S and R: the link's sync channel, transferred as it is made
+ *                            (as the app's PeerMesh does); each worker sees it open, sends
+ *                            its hello and speaks the protocol over it from then on
  *   R ──── caught-up ──────▶ page: it has stored every event it was to receive
  *   page ── check / cleanup ▶ S, R
  *   worker ── progress | done | failed ──▶ page (done/failed answer the request `id`)
@@ -22,10 +22,7 @@ export type ToSyncWorker =
   | { type: 'build-sender'; id: number; config: SyncConfig; file: string; lastEventId: EventId }
   | { type: 'open-receiver'; id: number; file: string; expect: number }
   | { type: 'raw-insert'; id: number; file: string }
-  | { type: 'connect' }
-  /** The queue in front of the channel is long (true) or drained (false): ReplicaNode.backlog. */
-  | { type: 'backlog'; backlogged: boolean }
-  | { type: 'frame'; bytes: ArrayBuffer }
+  | { type: 'channel'; channel: RTCDataChannel }
   | { type: 'check'; id: number }
   | { type: 'cleanup'; id: number }
 
@@ -33,8 +30,8 @@ export type FromSyncWorker =
   | { type: 'progress'; text: string }
   | { type: 'done'; id: number; result: unknown }
   | { type: 'failed'; id: number; message: string }
-  | { type: 'send'; bytes: Uint8Array }
-  | { type: 'caught-up'; stored: number }
+  /** `at`: when, in ms since the epoch (performance.timeOrigin + now(), comparable across threads). */
+  | { type: 'caught-up'; stored: number; at: number }
 
 export interface RawInsert {
   events: number
@@ -63,6 +60,13 @@ export interface WorkerCheck {
   maxPendingBytes: number
   framesSent: number
   bytesSent: number
+  /** When the sync channel opened here, and when the third frame (the first of events, from S) left; epoch ms. */
+  linkOpenAt: number
+  thirdFrameAt: number
+  /** Highest bufferedAmount seen on this end of the channel after a send. */
+  maxBufferedAmount: number
+  /** Times the send queue asked this replica to pause its catch-up stream. */
+  backlogPauses: number
   /** Time in each EventStore method since the replica started, and calls (the replica waits on these). */
   storeMs: Record<string, number>
   storeCalls: Record<string, number>
@@ -80,19 +84,16 @@ export interface ChannelRun {
 
 export interface CatchupRun {
   events: number
-  /** From posting `connect` to both workers until R reports every event stored. */
+  /** From the sync channel opening (in the first of the two workers) until R has stored every event. */
   ms: number
   eventsPerS: number
-  /** From `connect` to the first frame of events leaving S (S reading and encoding its log). */
+  /** From the channel opening to the first frame of events leaving S (S reading and encoding its log). */
   firstEventsFrameMs: number
   framesToReceiver: number
   bytesToReceiver: number
-  /** Highest bufferedAmount seen on the sending end, and how often the queue waited for it. */
+  /** Highest bufferedAmount seen on S's end of the channel. */
   maxBufferedAmount: number
-  backpressureWaits: number
-  /** The most bytes S's frames queued in front of the channel (SendQueue.maxBytes). */
-  maxQueuedBytes: number
-  /** Times that queue asked S to pause its catch-up stream. */
+  /** Times S's send queue asked it to pause its catch-up stream (worker-channels.ts backlog). */
   backlogPauses: number
   sender: WorkerCheck
   receiver: WorkerCheck

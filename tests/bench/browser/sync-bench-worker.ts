@@ -1,7 +1,8 @@
 /**
  * A sync bench worker: one replica on the app's OPFS store (client/worker/open-sqlite.ts)
- * running the real protocol (ReplicaNode), its frames passing through the page like the
- * app's log worker's do (RTCPeerConnection does not exist in workers).
+ * running the real protocol (ReplicaNode) over the link's sync channel, which the page
+ * makes and transfers here as the app's PeerMesh and log worker do (WorkerChannels,
+ * client/worker/worker-channels.ts: link inputs from the channel, backpressure).
  *
  * As S (`build-sender`): generates the seeded shared history (sync-history.ts, the same
  * events the Node half reconciles), commits it to a fresh database in batches with
@@ -21,25 +22,19 @@ import type { PeerId } from '../../../shared/sync/sync-engine.ts'
 import type { SqliteEventStore } from '../../../client/worker/sqlite-event-store.ts'
 import { deleteOpfsDatabase, openOpfsStore } from '../../../client/worker/open-sqlite.ts'
 import { replica } from '../../helpers/fixtures.ts'
+import { WorkerChannels } from '../../../client/worker/worker-channels.ts'
 import { BUILD_CHUNK, buildLog } from '../core/log-measures.ts'
 import { sharedHistory } from '../sync/sync-history.ts'
 import type { SyncConfig } from '../sync/config.ts'
 import type { FromSyncWorker, RawInsert, SenderBuilt, ToSyncWorker, WorkerCheck } from './sync-bench-protocol.ts'
 
 const ROOM = 'b7'.repeat(16) as RoomId
-/** The only link each worker has: the other worker, through the page. */
+/** The only link each worker has: the other worker, over the sync channel. */
 const PEER = 'peer' as PeerId
+/** Epoch milliseconds, comparable between the page and both workers. */
+const epochNow = () => performance.timeOrigin + performance.now()
 
-function post(message: FromSyncWorker): void {
-  if (message.type === 'send') {
-    // As the app's log worker: transfer frames, but copy a view of cborg's pooled buffer first.
-    const b = message.bytes
-    const owned = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice()
-    postMessage({ type: 'send', bytes: owned }, { transfer: [owned.buffer] })
-  } else {
-    postMessage(message)
-  }
-}
+const post = (message: FromSyncWorker) => postMessage(message)
 const progress = (text: string) => post({ type: 'progress', text })
 
 let store: SqliteEventStore | null = null
@@ -56,6 +51,10 @@ const stats = {
   maxPendingBytes: 0,
   framesSent: 0,
   bytesSent: 0,
+  linkOpenAt: 0,
+  thirdFrameAt: 0,
+  maxBufferedAmount: 0,
+  backlogPauses: 0,
   storeMs: {} as Record<string, number>,
   storeCalls: {} as Record<string, number>,
 }
@@ -94,9 +93,10 @@ async function startNode(replicaNumber: number, expect: number | null): Promise<
     gatherFrames: nextTask,
     nextTurn: nextTask, // as the app's worker: a catch-up page waits for a macrotask
     send: (_peer, bytes) => {
-      stats.framesSent++
+      if (++stats.framesSent === 3) stats.thirdFrameAt = epochNow()
       stats.bytesSent += bytes.byteLength
-      post({ type: 'send', bytes })
+      if (!channels.send(PEER, bytes)) warnings.push('a frame with no channel to go on dropped')
+      stats.maxBufferedAmount = Math.max(stats.maxBufferedAmount, channel?.bufferedAmount ?? 0)
     },
     onStored: (events, origin) => {
       if (origin !== 'remote' || expect === null) return
@@ -105,7 +105,7 @@ async function startNode(replicaNumber: number, expect: number | null): Promise<
         reported = stored
         progress(`receiver stored ${stored} events`)
       }
-      if (stored >= expect && stored - events.length < expect) post({ type: 'caught-up', stored })
+      if (stored >= expect && stored - events.length < expect) post({ type: 'caught-up', stored, at: epochNow() })
     },
   })
 }
@@ -169,41 +169,51 @@ async function handle(m: ToSyncWorker): Promise<unknown> {
       node = store = null
       await deleteOpfsDatabase(file)
       return null
-    case 'connect':
-    case 'backlog':
-    case 'frame':
+    case 'channel':
       throw new Error(`${m.type} is not a request`)
   }
 }
 
+function receive(n: ReplicaNode, bytes: Uint8Array): void {
+  stats.framesReceived++
+  const size = bytes.byteLength
+  stats.pendingBytes += size
+  stats.maxPendingBytes = Math.max(stats.maxPendingBytes, stats.pendingBytes)
+  // ReplicaNode handles inputs one at a time: this one starts when it arrived or when the
+  // previous one finished, whichever is later, and its promise settles when it is done.
+  const arrived = performance.now()
+  void n.receive(PEER, bytes).then(() => {
+    stats.pendingBytes -= size
+    const done = performance.now()
+    const ms = done - Math.max(arrived, lastDone)
+    lastDone = done
+    stats.receiveBusyMs += ms
+    stats.longestReceiveMs = Math.max(stats.longestReceiveMs, ms)
+  })
+}
+
+let channel: RTCDataChannel | null = null
+const channels = new WorkerChannels({
+  input: (m) => {
+    if (!node) return void warnings.push(`${m.type} before the replica was started`)
+    if (m.type === 'link-open') {
+      stats.linkOpenAt = epochNow()
+      void node.connect(PEER)
+    } else if (m.type === 'link-frame') receive(node, m.bytes)
+    else if (m.type === 'link-backlog') {
+      if (m.backlogged) stats.backlogPauses++
+      node.backlog(PEER, m.backlogged)
+    } else void node.disconnect(PEER)
+  },
+  lost: () => warnings.push('sending on the sync channel failed'),
+  warn: (message) => warnings.push(message),
+})
+
 addEventListener('message', (event: MessageEvent<ToSyncWorker>) => {
   const m = event.data
-  if (m.type === 'connect') {
-    void node?.connect(PEER)
-    return
-  }
-  if (m.type === 'backlog') {
-    node?.backlog(PEER, m.backlogged)
-    return
-  }
-  if (m.type === 'frame') {
-    const n = node
-    if (!n) return
-    stats.framesReceived++
-    const size = m.bytes.byteLength
-    stats.pendingBytes += size
-    stats.maxPendingBytes = Math.max(stats.maxPendingBytes, stats.pendingBytes)
-    // ReplicaNode handles inputs one at a time: this one starts when it arrived or when the
-    // previous one finished, whichever is later, and its promise settles when it is done.
-    const arrived = performance.now()
-    void n.receive(PEER, new Uint8Array(m.bytes)).then(() => {
-      stats.pendingBytes -= size
-      const done = performance.now()
-      const ms = done - Math.max(arrived, lastDone)
-      lastDone = done
-      stats.receiveBusyMs += ms
-      stats.longestReceiveMs = Math.max(stats.longestReceiveMs, ms)
-    })
+  if (m.type === 'channel') {
+    channel = m.channel
+    channels.adopt(PEER, m.channel)
     return
   }
   handle(m).then(

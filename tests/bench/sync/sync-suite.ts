@@ -122,7 +122,6 @@ function headline(results: readonly ReconcileResult[], c: ChromiumSyncResult | n
     catchup_frames: c && c.catchup.framesToReceiver,
     catchup_bytes: c && c.catchup.bytesToReceiver,
     catchup_max_buffered_amount: c && c.catchup.maxBufferedAmount,
-    catchup_sender_max_queued_bytes: c && c.catchup.maxQueuedBytes,
     catchup_receiver_max_pending_bytes: c && c.catchup.receiver.maxPendingBytes,
     catchup_sender_backlog_pauses: c && c.catchup.backlogPauses,
     channel_bytes_per_s_before_after: c && [round(c.channelBefore.bytesPerS), round(c.channelAfter.bytesPerS)],
@@ -177,11 +176,11 @@ function rows(j: ReturnType<typeof headline> & { chromium_error: string | null }
       note: 'bounded by the ack window (two pages unacked)',
     }),
     opfs({
-      measure: '  most bytes S queued in front of the channel',
-      value: j.catchup_sender_max_queued_bytes,
+      measure: '  most bytes the channel buffered at S',
+      value: j.catchup_max_buffered_amount,
       unit: 'B',
       note: j.catchup_sender_backlog_pauses === null ? undefined
-        : `S's stream paused ${j.catchup_sender_backlog_pauses} times (queue over 4 MiB); channel buffered at most ${j.catchup_max_buffered_amount} B`,
+        : `S's stream paused ${j.catchup_sender_backlog_pauses} times (its send queue over 4 MiB)`,
     }),
     opfs({
       measure: '  raw data channel, 64 KiB messages',
