@@ -18,6 +18,7 @@ import * as SQLite from '@journeyapps/wa-sqlite'
 import { OPFSCoopSyncVFS } from '@journeyapps/wa-sqlite/src/examples/OPFSCoopSyncVFS.js'
 import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url'
 import { SqliteEventStore } from './sqlite-event-store.ts'
+import type { SqliteWasm } from './param-writer.ts'
 import { combineWalWrites } from './wal-write-combining.ts'
 import { OPFS_DATABASE_DIRECTORY, SIDE_FILE_SUFFIXES, databaseFiles, removeDatabaseFiles } from './opfs-directory.ts'
 
@@ -29,6 +30,7 @@ const MAX_PATHNAME = 512
 interface OpfsSqlite {
   sqlite3: SQLiteAPI
   vfs: OPFSCoopSyncVFS
+  wasm: SqliteWasm
 }
 
 let loading: Promise<OpfsSqlite> | undefined
@@ -60,7 +62,7 @@ function opfsSqlite(): Promise<OpfsSqlite> {
     combineWalWrites(vfs)
     sqlite3.vfs_register(vfs, false)
     openedVfs = vfs
-    return { sqlite3, vfs }
+    return { sqlite3, vfs, wasm: module as SqliteWasm }
   })().catch((err: unknown) => {
     loading = undefined // let a later call try again (e.g. after a transient OPFS error)
     throw err
@@ -71,7 +73,7 @@ function opfsSqlite(): Promise<OpfsSqlite> {
 /** Opens (creating if needed) the database `fileName` and migrates it to the current schema. */
 export async function openOpfsStore(fileName: string): Promise<SqliteEventStore> {
   const path = databasePath(fileName)
-  const { sqlite3 } = await opfsSqlite()
+  const { sqlite3, wasm } = await opfsSqlite()
   const db = await sqlite3.open_v2(path, SQLite.SQLITE_OPEN_CREATE | SQLite.SQLITE_OPEN_READWRITE, VFS_NAME)
   try {
     // One tab owns a replica (a Web Lock guards it), so the connection may keep its lock:
@@ -84,7 +86,7 @@ export async function openOpfsStore(fileName: string): Promise<SqliteEventStore>
     // it survives a crash of the tab or the browser, and only an OS crash or power loss
     // can take the last commits before a checkpoint (peers hold them too, and resend).
     await sqlite3.exec(db, 'PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY')
-    return await SqliteEventStore.open(sqlite3, db)
+    return await SqliteEventStore.open(sqlite3, db, wasm)
   } catch (err) {
     await sqlite3.close(db)
     throw err

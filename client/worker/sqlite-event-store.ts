@@ -20,6 +20,7 @@ import type { TodoState } from '../../shared/todo-fold.ts'
 import { type Ordered, compareEvents } from '../../shared/order.ts'
 import { type EventStore, StoreClosedError, type VersionVector } from '../../shared/event-store.ts'
 import { eventIdIs, migrate } from './sqlite-schema.ts'
+import type { SqliteWasm } from './param-writer.ts'
 import {
   EVENT_COLUMNS,
   Statements,
@@ -109,16 +110,19 @@ export class SqliteEventStore implements EventStore {
   #tail: Promise<void> = Promise.resolve()
   #closed = false
 
-  private constructor(sqlite3: SQLiteAPI, db: number) {
+  private constructor(sqlite3: SQLiteAPI, db: number, wasm: SqliteWasm) {
     this.#sqlite3 = sqlite3
     this.#db = db
-    this.#sql = new Statements(sqlite3, db)
+    this.#sql = new Statements(sqlite3, db, wasm)
   }
 
-  /** Migrates the open database `db` to the current schema and takes ownership of it. */
-  static async open(sqlite3: SQLiteAPI, db: number): Promise<SqliteEventStore> {
+  /**
+   * Migrates the open database `db` to the current schema and takes ownership of it.
+   * `wasm`: the module behind `sqlite3` (parameters are written into its memory).
+   */
+  static async open(sqlite3: SQLiteAPI, db: number, wasm: SqliteWasm): Promise<SqliteEventStore> {
     await migrate(sqlite3, db)
-    return new SqliteEventStore(sqlite3, db)
+    return new SqliteEventStore(sqlite3, db, wasm)
   }
 
   heads(): Promise<EventId[]> {

@@ -3,8 +3,8 @@
  * prepared statements, parameter binding, and typed column readers that validate the
  * storage class of what they read.
  *
- *   bind:  string → TEXT (via UTF-8 bytes + CAST in SQL when it contains U+0000)
- *          boolean → INTEGER 0/1,  id (hex) → BLOB,  integer → INTEGER,  null → NULL
+ *   bind:  string → TEXT,  boolean → INTEGER 0/1,  id (hex) → BLOB,  integer → INTEGER,
+ *          null → NULL; strings and blobs written straight into wasm memory (param-writer.ts)
  *   read:  the same, checked: a row of an unexpected class throws StoreRowError.
  *
  * Statements are prepared once per SQL string (SQLITE_PREPARE_PERSISTENT) and reset after
@@ -12,12 +12,18 @@
  * store serializes every call.
  */
 import * as SQLite from '@journeyapps/wa-sqlite/src/sqlite-constants.js'
-import { type EventId, type ReplicaId, type TodoId, EVENT_ID_BYTES, bytesToHex, hexToBytes } from '../../shared/ids.ts'
+import { type EventId, type ReplicaId, type TodoId, EVENT_ID_BYTES, bytesToHex } from '../../shared/ids.ts'
 import type { EventValue, TodoEvent } from '../../shared/event.ts'
 import type { TodoState } from '../../shared/todo-fold.ts'
+import { ParamWriter, type SqliteWasm } from './param-writer.ts'
 
-/** A bound parameter. Strings must meet `CAST(? AS TEXT)` in the SQL (see bindParam). */
-export type SqlParam = string | number | bigint | Uint8Array | null
+/** An id (hex) to bind as the BLOB of its bytes, written when bound (see idParam). */
+export class IdParam {
+  constructor(readonly hex: string) {}
+}
+
+/** A bound parameter. */
+export type SqlParam = string | number | bigint | Uint8Array | IdParam | null
 
 /** Thrown when a stored row does not have the shape the schema promises. */
 export class StoreRowError extends Error {
@@ -27,7 +33,6 @@ export class StoreRowError extends Error {
   }
 }
 
-const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 const INT32_MAX = 0x7fffffff
 const EVENT_ID_HEX = EVENT_ID_BYTES * 2
@@ -35,11 +40,15 @@ const EVENT_ID_HEX = EVENT_ID_BYTES * 2
 /** Prepared statements of one connection, keyed by SQL text. */
 export class Statements {
   readonly #cache = new Map<string, number>()
+  readonly #params: ParamWriter
 
   constructor(
     private readonly sqlite3: SQLiteAPI,
     private readonly db: number,
-  ) {}
+    wasm: SqliteWasm,
+  ) {
+    this.#params = new ParamWriter(wasm)
+  }
 
   /** Runs one statement with `params`, calling `onRow` on each result row; returns the row count. */
   async run(sql: string, params: readonly SqlParam[] = [], onRow?: (stmt: number) => void): Promise<number> {
@@ -47,7 +56,7 @@ export class Statements {
     let rows = 0
     let stepped = false
     try {
-      params.forEach((p, i) => bindParam(this.sqlite3, stmt, i + 1, p))
+      for (let i = 0; i < params.length; i++) bindParam(this.sqlite3, this.#params, stmt, i + 1, params[i]!)
       while ((await this.sqlite3.step(stmt)) === SQLite.SQLITE_ROW) {
         rows++
         onRow?.(stmt)
@@ -82,6 +91,7 @@ export class Statements {
   async finalizeAll(): Promise<void> {
     for (const stmt of this.#cache.values()) await this.sqlite3.finalize(stmt)
     this.#cache.clear()
+    this.#params.release()
   }
 
   async #prepare(sql: string): Promise<number> {
@@ -97,27 +107,22 @@ export class Statements {
   }
 }
 
-/**
- * Binds one parameter. Strings bind as TEXT, except that a string containing U+0000 binds
- * as its UTF-8 bytes (wa-sqlite's bind_text measures strings up to the first NUL), which is
- * why every string parameter must be wrapped in CAST(? AS TEXT) by the SQL.
- */
-export function bindParam(sqlite3: SQLiteAPI, stmt: number, i: number, value: SqlParam): void {
+/** Binds one parameter: numbers through wa-sqlite, strings and blobs through `params`. */
+export function bindParam(sqlite3: SQLiteAPI, params: ParamWriter, stmt: number, i: number, value: SqlParam): void {
   if (value === null) sqlite3.bind_null(stmt, i)
-  else if (typeof value === 'string') {
-    if (value.includes('\0')) sqlite3.bind_blob(stmt, i, encoder.encode(value))
-    else sqlite3.bind_text(stmt, i, value)
-  } else if (typeof value === 'bigint') sqlite3.bind_int64(stmt, i, value)
+  else if (typeof value === 'string') params.text(stmt, i, value)
+  else if (typeof value === 'bigint') sqlite3.bind_int64(stmt, i, value)
   else if (typeof value === 'number') {
     if (Number.isInteger(value) && Math.abs(value) <= INT32_MAX) sqlite3.bind_int(stmt, i, value)
     else if (Number.isSafeInteger(value)) sqlite3.bind_int64(stmt, i, BigInt(value))
     else sqlite3.bind_double(stmt, i, value)
-  } else sqlite3.bind_blob(stmt, i, value)
+  } else if (value instanceof IdParam) params.hex(stmt, i, value.hex)
+  else params.bytes(stmt, i, value)
 }
 
-/** A hex id as its bytes (throws on anything but even-length hex). */
-export function idParam(hex: string): Uint8Array {
-  return hexToBytes(hex)
+/** A hex id as a parameter: bound as its bytes (a RangeError then if it is not hex). */
+export function idParam(hex: string): IdParam {
+  return new IdParam(hex)
 }
 
 /** An event value as a parameter: the SQL stores strings with CAST(? AS TEXT), booleans as 0/1. */

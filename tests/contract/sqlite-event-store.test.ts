@@ -11,8 +11,8 @@ runEventStoreContract('SqliteEventStore (wa-sqlite, in memory)', async () => ({ 
 
 describe('SqliteEventStore beyond the port', () => {
   it('migrates a new database to the current schema version', async () => {
-    const { sqlite3, db } = await openMemoryDatabase()
-    const store = await SqliteEventStore.open(sqlite3, db)
+    const { sqlite3, wasm, db } = await openMemoryDatabase()
+    const store = await SqliteEventStore.open(sqlite3, db, wasm)
     expect(await userVersion(sqlite3, db)).toBe(SCHEMA_VERSION)
     await store.close()
   })
@@ -32,9 +32,9 @@ describe('SqliteEventStore beyond the port', () => {
   })
 
   it('refuses a database written by a newer schema', async () => {
-    const { sqlite3, db } = await openMemoryDatabase()
+    const { sqlite3, wasm, db } = await openMemoryDatabase()
     await sqlite3.exec(db, `PRAGMA user_version = ${SCHEMA_VERSION + 1}`)
-    await expect(SqliteEventStore.open(sqlite3, db)).rejects.toBeInstanceOf(SchemaTooNewError)
+    await expect(SqliteEventStore.open(sqlite3, db, wasm)).rejects.toBeInstanceOf(SchemaTooNewError)
     await sqlite3.close(db)
   })
 })

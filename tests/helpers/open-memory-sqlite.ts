@@ -14,12 +14,13 @@ import SQLiteESMFactory from '@journeyapps/wa-sqlite/dist/wa-sqlite.mjs'
 import * as SQLite from '@journeyapps/wa-sqlite'
 import { MemoryVFS } from '@journeyapps/wa-sqlite/src/examples/MemoryVFS.js'
 import { SqliteEventStore } from '../../client/worker/sqlite-event-store.ts'
+import type { SqliteWasm } from '../../client/worker/param-writer.ts'
 
 const VFS_NAME = 'peerlog-memory'
-let api: Promise<SQLiteAPI> | undefined
+let api: Promise<{ sqlite3: SQLiteAPI; wasm: SqliteWasm }> | undefined
 
-/** The wa-sqlite API over one shared sync-build module, with MemoryVFS registered. */
-export function memorySqliteApi(): Promise<SQLiteAPI> {
+/** The wa-sqlite API over one shared sync-build module (`wasm`), with MemoryVFS registered. */
+export function memorySqliteApi(): Promise<{ sqlite3: SQLiteAPI; wasm: SqliteWasm }> {
   api ??= (async () => {
     const wasmPath = createRequire(import.meta.url).resolve('@journeyapps/wa-sqlite/dist/wa-sqlite.wasm')
     const module: object = await SQLiteESMFactory({ wasmBinary: await readFile(wasmPath) })
@@ -27,20 +28,20 @@ export function memorySqliteApi(): Promise<SQLiteAPI> {
     const vfs = new MemoryVFS(VFS_NAME, module)
     await vfs.isReady()
     sqlite3.vfs_register(vfs, false)
-    return sqlite3
+    return { sqlite3, wasm: module as SqliteWasm }
   })()
   return api
 }
 
 /** A database handle: a fresh ":memory:" one, or the MemoryVFS file `fileName` (created if new). */
-export async function openMemoryDatabase(fileName?: string): Promise<{ sqlite3: SQLiteAPI; db: number }> {
-  const sqlite3 = await memorySqliteApi()
+export async function openMemoryDatabase(fileName?: string): Promise<{ sqlite3: SQLiteAPI; wasm: SqliteWasm; db: number }> {
+  const { sqlite3, wasm } = await memorySqliteApi()
   const db = fileName === undefined ? await sqlite3.open_v2(':memory:') : await sqlite3.open_v2(fileName, undefined, VFS_NAME)
-  return { sqlite3, db }
+  return { sqlite3, wasm, db }
 }
 
 /** A SqliteEventStore on a fresh in-memory database, or on the MemoryVFS file `fileName`. */
 export async function openMemoryStore(fileName?: string): Promise<SqliteEventStore> {
-  const { sqlite3, db } = await openMemoryDatabase(fileName)
-  return SqliteEventStore.open(sqlite3, db)
+  const { sqlite3, wasm, db } = await openMemoryDatabase(fileName)
+  return SqliteEventStore.open(sqlite3, db, wasm)
 }

@@ -90,9 +90,10 @@ describe('the seed’s recursive-CTE traversal (wa-sqlite)', () => {
   let db: number
   let sql: Statements // prepared once: 2,000 DAGs would otherwise spend their time parsing
   beforeAll(async () => {
-    ;({ sqlite3, db } = await openMemoryDatabase())
+    const opened = await openMemoryDatabase()
+    ;({ sqlite3, db } = opened)
     await sqlite3.exec(db, SEED_SCHEMA)
-    sql = new Statements(sqlite3, db)
+    sql = new Statements(sqlite3, db, opened.wasm)
   })
   afterAll(async () => {
     await sql.finalizeAll()

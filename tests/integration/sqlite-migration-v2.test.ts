@@ -14,14 +14,14 @@ describe('SqliteEventStore schema version 2', () => {
     const e1 = ev([], { type: 'create' })
     const e2 = ev([e1], { type: 'set_content', value: 'kept' })
     const first = await openMemoryDatabase('v1-upgrade.db')
-    const written = await SqliteEventStore.open(first.sqlite3, first.db)
+    const written = await SqliteEventStore.open(first.sqlite3, first.db, first.wasm)
     await written.commit([e1, e2], [])
     // Turn it back into what version 1 wrote.
     await first.sqlite3.exec(first.db, 'DROP INDEX event_dag_parent; DROP INDEX event_lamport; PRAGMA user_version = 1')
     await written.close()
 
-    const { sqlite3, db } = await openMemoryDatabase('v1-upgrade.db')
-    const store = await SqliteEventStore.open(sqlite3, db)
+    const { sqlite3, wasm, db } = await openMemoryDatabase('v1-upgrade.db')
+    const store = await SqliteEventStore.open(sqlite3, db, wasm)
     expect(SCHEMA_VERSION).toBe(2)
     expect(await userVersion(sqlite3, db)).toBe(2)
     const indexes: string[] = []

@@ -33,8 +33,8 @@ interface Disk {
 }
 
 async function sqliteDisk(): Promise<Disk> {
-  const { sqlite3, db } = await openMemoryDatabase()
-  const store = await SqliteEventStore.open(sqlite3, db)
+  const { sqlite3, wasm, db } = await openMemoryDatabase()
+  const store = await SqliteEventStore.open(sqlite3, db, wasm)
   return {
     store,
     // SQLite raises max_page_count to the current size if asked for less: the file may not grow.
