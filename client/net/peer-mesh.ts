@@ -92,7 +92,6 @@ export interface PeerMeshOptions extends TransportEvents {
   adoptChannel?(peer: string, channel: RTCDataChannel): boolean
 }
 
-
 interface Link {
   peer: SimplePeer.Instance
   open: boolean

@@ -5,9 +5,10 @@
  * OPFS, and runs a ReplicaNode (TodoLog + SyncEngine). RTCPeerConnection does not exist
  * in workers, so links live on the UI thread; each WebRTC link's sync channel is
  * transferred here (worker-channels.ts), and other frames (BroadcastChannel links, peers
- * that could not transfer theirs) come through the UI thread as `{peer, bytes}`. After every change it posts a fresh snapshot for the UI, with
- * the room's name and the peers' names (RoomMetaView) beside the todos, and after a
- * link's hello it posts which replica each link reaches.
+ * that could not transfer theirs) come through the UI thread as `{peer, bytes}`. After
+ * every change it posts a fresh snapshot for the UI, with the room's name and the peers'
+ * names (RoomMetaView) beside the todos, and after a link's hello it posts which replica
+ * each link reaches.
  */
 import { nextTask } from './next-task.ts'
 import { type EventId, type ReplicaId, type RoomId, type TodoId, newTodoId } from '../../shared/ids.ts'
