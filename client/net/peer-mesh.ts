@@ -50,7 +50,7 @@ import type { PeerTransport, TransportEvents } from './peer-transport.ts'
 import { MIN_LINK_CAP, admit, missingRingLinks } from './link-policy.ts'
 import { PRESENCE_INTERVAL_MS, PRESENCE_TTL_MS } from './presence-book.ts'
 import { CHANNEL_LOW, SendQueue } from './send-queue.ts'
-import { createSyncChannel } from './sync-channel.ts'
+import { MAX_EARLY_FRAMES, createSyncChannel } from './sync-channel.ts'
 
 /** A link not open by then (lost signals, a peer gone mid-negotiation) is given up. */
 const PENDING_LINK_MS = 30_000
@@ -58,8 +58,6 @@ const PENDING_LINK_MS = 30_000
 const REVIEW_MS = PRESENCE_INTERVAL_MS
 /** A member not heard of for this long is forgotten (as the presence book does). */
 const MEMBER_TTL_MS = PRESENCE_TTL_MS
-/** A peer sends a hello and a few catch-up frames before we see it open; more is abuse. */
-const MAX_EARLY_FRAMES = 256
 
 /** How payloads are wrapped for the signaling server (identity in tests, AES-GCM in the app). */
 export interface SignalingCodec {

@@ -7,6 +7,13 @@
  */
 const SYNC_CHANNEL_ID = 8
 
+/**
+ * Frames kept from a link before it counts as open here (PeerMesh before simple-peer's
+ * 'connect', the log worker before its channel's link-open): a peer sends a hello and a
+ * few catch-up frames first; more is abuse.
+ */
+export const MAX_EARLY_FRAMES = 256
+
 /** Makes `pc`'s sync channel: before the offer or answer, as PeerMesh does. */
 export function createSyncChannel(pc: RTCPeerConnection): RTCDataChannel {
   return pc.createDataChannel('peerlog-sync', { negotiated: true, id: SYNC_CHANNEL_ID })

@@ -19,6 +19,7 @@ import { consoleLogger } from '../../shared/log.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
 import { ReplicaNode } from '../../shared/sync/replica-node.ts'
 import { type PeerId, isCatchingUp } from '../../shared/sync/sync-engine.ts'
+import { ownedFrame } from '../../shared/sync/messages.ts'
 import { listOpfsDatabases, openOpfsStore, takeVfsError } from './open-sqlite.ts'
 import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
@@ -45,11 +46,8 @@ const channels = new WorkerChannels({
 
 function post(message: FromWorker): void {
   if (message.type === 'send') {
-    // Transfer, don't copy, big frames. But cborg encodes small messages into views of a
-    // pooled buffer: transferring that would detach the pool under the encoder, so a view
-    // that does not own its whole buffer is copied first.
-    const b = message.bytes
-    const owned = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice()
+    // Transfer, don't copy, big frames (small ones are copied out of cborg's pool first).
+    const owned = ownedFrame(message.bytes)
     postMessage({ ...message, bytes: owned }, { transfer: [owned.buffer] })
   } else {
     postMessage(message)

@@ -27,6 +27,8 @@
  * pauses a streamed catch-up to that peer, as PeerMesh's does on the UI thread.
  */
 import { CHANNEL_LOW, SendQueue } from '../net/send-queue.ts'
+import { MAX_EARLY_FRAMES } from '../net/sync-channel.ts'
+import { ownedFrame } from '../../shared/sync/messages.ts'
 
 /** What a held channel tells the log worker, as the UI thread would for its own links. */
 export type ChannelInput =
@@ -51,8 +53,6 @@ interface Held {
   early: Uint8Array[]
 }
 
-/** As PeerMesh's MAX_EARLY_FRAMES: a hello and a few catch-up frames, not more. */
-const MAX_EARLY_FRAMES = 256
 
 export class WorkerChannels {
   readonly #opts: WorkerChannelsOptions
@@ -113,9 +113,8 @@ export class WorkerChannels {
   send(peer: string, bytes: Uint8Array): boolean {
     const held = this.#held.get(peer)
     if (!held) return false
-    // Small frames are views of the encoder's pooled buffer, which it reuses: a frame
-    // waiting in the queue must own its bytes (the channel copies them only when sent).
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+    // A frame waiting in the queue must own its bytes (the channel copies them only when sent).
+    const owned = ownedFrame(bytes)
     this.#guard(peer, held, () => held.out.push(owned))
     return true
   }

@@ -78,6 +78,15 @@ export type ParsedMessage =
   | { type: 'version-mismatch'; version: unknown }
   | { type: 'rejected'; reason: string }
 
+/**
+ * `frame` as bytes that own their whole buffer. cborg encodes small messages into views of
+ * a pooled buffer that it reuses for the next message: such a frame is copied before it
+ * is kept (queued) or transferred (which would detach the pool under the encoder).
+ */
+export function ownedFrame(frame: Uint8Array): Uint8Array {
+  return frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? frame : frame.slice()
+}
+
 export function encodeMessage(m: SyncMessage): Uint8Array {
   switch (m.type) {
     case 'hello':
