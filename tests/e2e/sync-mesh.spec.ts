@@ -50,15 +50,23 @@ test('a fresh browser catches up on 10k events with a moving progress bar', asyn
   b.on('console', (m) => logged.push(m.text()))
   const seen: number[] = []
   const removed: string[] = []
-  await b.exposeFunction('reportProgress', (v: number) => seen.push(v))
+  const inView: boolean[] = []
+  await b.exposeFunction('reportProgress', (v: number, shown: boolean) => {
+    seen.push(v)
+    inView.push(shown)
+  })
   await b.exposeFunction('reportRemoved', (title: string) => removed.push(title))
   await b.addInitScript(() => {
-    // Record every value the progress bar shows, however briefly, and every row taken
-    // out of the list: a catch-up only appends todos, so no row should ever leave.
-    const w = window as unknown as { reportProgress(v: number): void; reportRemoved(t: string): void }
+    // Record every value the progress bar shows, however briefly, and whether it is in
+    // the window then, and every row taken out of the list: a catch-up only appends
+    // todos, so no row should ever leave.
+    const w = window as unknown as { reportProgress(v: number, inView: boolean): void; reportRemoved(t: string): void }
     new MutationObserver((records) => {
       const bar = document.querySelector('[data-testid="sync-progress"]') as HTMLProgressElement | null
-      if (bar) w.reportProgress(bar.value)
+      if (bar) {
+        const r = bar.getBoundingClientRect()
+        w.reportProgress(bar.value, r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth)
+      }
       for (const r of records)
         for (const n of r.removedNodes) if (n instanceof HTMLElement && n.dataset.testid === 'todo-item') w.reportRemoved(n.textContent ?? '')
     }).observe(document, { subtree: true, childList: true, attributes: true })
@@ -87,6 +95,9 @@ test('a fresh browser catches up on 10k events with a moving progress bar', asyn
   const distinct = new Set(seen.filter((v) => v < 10_000))
   expect(distinct.has(0), `progress values seen: ${seen.join(', ')}`).toBe(true)
   expect(distinct.size, `progress values seen: ${[...distinct].join(', ')}`).toBeGreaterThanOrEqual(2)
+  // In sight the whole time, however long the list under it has grown.
+  expect(inView.length).toBeGreaterThan(0)
+  expect(inView.every(Boolean), `in the window, per value seen: ${inView.join(', ')}`).toBe(true)
 })
 
 test('two tabs of one browser keep syncing over BroadcastChannel with the server stopped', async ({ browser }) => {
