@@ -481,6 +481,8 @@ export class RoomSession {
         const { todos } = msg.snapshot
         if (parts.length > 0 && Array.isArray(todos)) console.warn('[room-session] patch parts before a full list dropped')
         listener.snapshot(parts.length > 0 && !Array.isArray(todos) ? { ...msg.snapshot, todos: joinPatchParts(parts, todos) } : msg.snapshot)
+        // In the same task: one frame draws both (worker/snapshot-posts.ts).
+        if (msg.progress) listener.progress(msg.progress.received, msg.progress.expected)
         this.#ackRendered()
         break
       }

@@ -27,6 +27,7 @@ import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './
 import { logSnapshot } from './snapshot.ts'
 import { type HeldTodos, holdPatch, splitPatch } from './todo-patch.ts'
 import { TODO_PAGE } from '../components/todo/todo-window.ts'
+import { SnapshotPosts } from './snapshot-posts.ts'
 import { UiYield } from './ui-yield.ts'
 import { type ChannelInput, WorkerChannels } from './worker-channels.ts'
 
@@ -58,9 +59,8 @@ function post(message: FromWorker): void {
 /**
  * Snapshot posts. After the first, each carries only the todos changed since the one
  * before (todo-patch.ts): `dirty` collects the ids that stored events touched; null means
- * "send every todo" (after an interpretation switch, or a snapshot that failed). Posts
- * are coalesced (a burst of stored batches causes one) and computed strictly one after
- * another, so each patch applies to the list the previous one left.
+ * "send every todo" (after an interpretation switch, or a snapshot that failed). When
+ * they are posted, and how catch-up progress rides on them: snapshot-posts.ts.
  */
 let dirty: Set<TodoId> | null = null
 /**
@@ -81,42 +81,37 @@ function heldAfter(snapshot: LogSnapshot): void {
   if (Array.isArray(snapshot.todos)) uiHeld = new Set(snapshot.todos.map((t) => t.id))
   else holdPatch(uiHeld, snapshot.todos)
 }
-let snapshotQueued = false
-let snapshots: Promise<void> = Promise.resolve()
-/** Resolves once the snapshot scheduled last has been posted (or failed). */
-let snapshotPosted: Promise<void> = Promise.resolve()
 function markDirty(todos: Iterable<TodoId> | 'all'): void {
   if (todos === 'all') dirty = null
   else if (dirty) for (const id of todos) dirty.add(id)
 }
-function scheduleSnapshot(log: TodoLog): void {
-  if (snapshotQueued) return
-  snapshotQueued = true
-  let posted!: () => void
-  snapshotPosted = new Promise((resolve) => (posted = resolve))
-  setTimeout(() => {
-    snapshotQueued = false
-    snapshots = snapshots.then(async () => {
-      const changed = dirty
-      dirty = new Set()
-      try {
-        const snapshot = await logSnapshot(log, roomMeta?.meta, true, changed, holdForUi())
-        heldAfter(snapshot)
-        if (Array.isArray(snapshot.todos)) post({ type: 'state', snapshot })
-        else {
-          // A big patch goes in parts, each a short task for the UI thread (todo-patch.ts).
-          const { parts, rest } = splitPatch(snapshot.todos)
-          for (const part of parts) post({ type: 'state-part', changed: part })
-          post({ type: 'state', snapshot: { ...snapshot, todos: rest } })
-        }
-      } catch (err) {
-        dirty = null // the UI missed these changes: the next snapshot sends everything
-        logger.warn('snapshot failed', { err })
+/** The log whose snapshots are posted (set once it is open). */
+let openLog: TodoLog | null = null
+const snapshotPosts = new SnapshotPosts({
+  later: (task) => setTimeout(task, 0),
+  warn: (message, err) => logger.warn(message, { err }),
+  progress: ({ received, expected }) => post({ type: 'progress', received, expected }),
+  snapshot: async (progress) => {
+    const log = openLog
+    if (!log) return
+    const changed = dirty
+    dirty = new Set()
+    try {
+      const snapshot = await logSnapshot(log, roomMeta?.meta, true, changed, holdForUi())
+      heldAfter(snapshot)
+      if (Array.isArray(snapshot.todos)) post({ type: 'state', snapshot, progress: progress() })
+      else {
+        // A big patch goes in parts, each a short task for the UI thread (todo-patch.ts).
+        const { parts, rest } = splitPatch(snapshot.todos)
+        for (const part of parts) post({ type: 'state-part', changed: part })
+        post({ type: 'state', snapshot: { ...snapshot, todos: rest }, progress: progress() })
       }
-      posted()
-    })
-  }, 0)
-}
+    } catch (err) {
+      dirty = null // the UI missed these changes: the next snapshot sends everything
+      throw err
+    }
+  },
+})
 
 /** Authors `count` events: todos created, titled, listed and completed, 5k per transaction. */
 async function generate(n: ReplicaNode, count: number): Promise<void> {
@@ -152,23 +147,17 @@ function reportLinks(n: ReplicaNode): void {
 }
 
 /**
- * Posts catch-up progress when it changed since the last post, after the snapshot of the
- * events it counts. Posted at once, the end of a catch-up reached the UI before the
- * snapshot holding its last todos: the list then drew its newest rows (shown only once
- * a catch-up is over) from an incomplete list, and replaced them all a moment later.
+ * Posts catch-up progress when it changed since the last post, never ahead of the
+ * snapshot of the events it counts (snapshot-posts.ts).
  */
 let lastProgress = { received: 0, expected: 0 }
 function reportProgress(n: ReplicaNode): void {
   const { received, expected } = n.engine.progress()
   if (received === lastProgress.received && expected === lastProgress.expected) return
   // A catch-up ended (done, or its peer left): the todos held back from the UI follow.
-  if (expected === 0 && lastProgress.expected > 0) scheduleSnapshot(n.log)
+  if (expected === 0 && lastProgress.expected > 0) snapshotPosts.schedule()
   lastProgress = { received, expected }
-  // In order without a chain of their own: snapshotPosted only ever moves on to a later
-  // snapshot, and snapshots are posted one after another.
-  void snapshotPosted
-    .then(() => post({ type: 'progress', received, expected }))
-    .catch((err: unknown) => logger.warn('progress not posted', { err }))
+  snapshotPosts.progress({ received, expected })
 }
 
 async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
@@ -176,6 +165,7 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   const { replica } = await claimReplica(room, preferred, files)
   const store = await openOpfsStore(databaseFileName(room, replica))
   const log = await TodoLog.open(store)
+  openLog = log
   const meta = await RoomMetaView.open(store)
   roomMeta = meta
   node = new ReplicaNode({
@@ -191,7 +181,7 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
     nextTurn: nextTask,
     gatherFrames: async () => {
       await nextTask()
-      await snapshotPosted
+      await snapshotPosts.posted()
       await uiYield.settled()
     },
     onInputFailed: (_what, err) =>
@@ -199,20 +189,18 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
     onStored: (events) => {
       meta.stored(events)
       markDirty(events.map((e) => e.todo))
-      scheduleSnapshot(log)
+      snapshotPosts.schedule()
     },
   })
   // The list first; the state hash follows in the next snapshot (see snapshot.ts). Posted
   // through the snapshot chain, so no patch can overtake the list it applies to.
-  const opened = snapshots.then(async () => {
+  await snapshotPosts.run(async () => {
     dirty = new Set() // later snapshots patch this one
     const snapshot = await logSnapshot(log, roomMeta?.meta, false)
     heldAfter(snapshot)
     post({ type: 'opened', replica, snapshot })
   })
-  snapshots = opened.catch(() => undefined) // a failure is reported by open(); the chain goes on
-  await opened
-  scheduleSnapshot(log)
+  snapshotPosts.schedule()
   for (const m of early.splice(0)) handle(m)
 }
 
@@ -273,7 +261,7 @@ function handle(m: ToWorker | ChannelInput): void {
       n.interpret(m.name).then(
         () => {
           markDirty('all') // every todo may read differently now
-          scheduleSnapshot(n.log)
+          snapshotPosts.schedule()
         },
         (err: unknown) => logger.warn('switching interpretation failed', { err }),
       )

@@ -106,7 +106,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'opened'; replica: ReplicaId; snapshot: LogSnapshot }
-  | { type: 'state'; snapshot: LogSnapshot }
+  /** `progress`: catch-up progress that counts this snapshot's events, applied with it (snapshot-posts.ts). */
+  | { type: 'state'; snapshot: LogSnapshot; progress?: { received: number; expected: number } }
   /** The first changed todos of the next state's patch, sent ahead in parts (todo-patch.ts splitPatch). */
   | { type: 'state-part'; changed: TodoPatch['changed'] }
   | { type: 'send'; peer: string; bytes: Uint8Array }
