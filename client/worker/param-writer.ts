@@ -16,9 +16,10 @@
  */
 import { SQLITE_OK } from '@journeyapps/wa-sqlite/src/sqlite-constants.js'
 import { writeHex } from '../../shared/hex.ts'
+import type { StepWasm } from './sync-step.ts'
 
-/** The parts of wa-sqlite's Emscripten module used here. */
-export interface SqliteWasm {
+/** The parts of wa-sqlite's Emscripten module the store uses: binding (here) and stepping (sync-step.ts). */
+export interface SqliteWasm extends StepWasm {
   /** The module's memory (a new view after the memory grows). */
   readonly HEAPU8: Uint8Array
   _sqlite3_malloc(bytes: number): number

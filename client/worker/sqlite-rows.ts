@@ -16,6 +16,7 @@ import { type EventId, type ReplicaId, type TodoId, EVENT_ID_BYTES, bytesToHex }
 import type { EventValue, TodoEvent } from '../../shared/event.ts'
 import type { TodoState } from '../../shared/todo-fold.ts'
 import { ParamWriter, type SqliteWasm } from './param-writer.ts'
+import { SyncStep } from './sync-step.ts'
 
 /** An id (hex) to bind as the BLOB of its bytes, written when bound (see idParam). */
 export class IdParam {
@@ -41,6 +42,7 @@ const EVENT_ID_HEX = EVENT_ID_BYTES * 2
 export class Statements {
   readonly #cache = new Map<string, number>()
   readonly #params: ParamWriter
+  readonly #steps: SyncStep
 
   constructor(
     private readonly sqlite3: SQLiteAPI,
@@ -48,6 +50,7 @@ export class Statements {
     wasm: SqliteWasm,
   ) {
     this.#params = new ParamWriter(wasm)
+    this.#steps = new SyncStep(sqlite3, wasm)
   }
 
   /** Runs one statement with `params`, calling `onRow` on each result row; returns the row count. */
