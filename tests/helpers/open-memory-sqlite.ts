@@ -14,6 +14,7 @@ import SQLiteESMFactory from '@journeyapps/wa-sqlite/dist/wa-sqlite.mjs'
 import * as SQLite from '@journeyapps/wa-sqlite'
 import { MemoryVFS } from '@journeyapps/wa-sqlite/src/examples/MemoryVFS.js'
 import { SqliteEventStore } from '../../client/worker/sqlite-event-store.ts'
+import { Statements } from '../../client/worker/sqlite-rows.ts'
 import type { SqliteWasm } from '../../client/worker/param-writer.ts'
 
 const VFS_NAME = 'peerlog-memory'
@@ -44,4 +45,29 @@ export async function openMemoryDatabase(fileName?: string): Promise<{ sqlite3: 
 export async function openMemoryStore(fileName?: string): Promise<SqliteEventStore> {
   const { sqlite3, wasm, db } = await openMemoryDatabase(fileName)
   return SqliteEventStore.open(sqlite3, db, wasm)
+}
+
+/** A fresh ":memory:" database with its statement cache, for tests of the binding layer. */
+export interface MemoryStatements {
+  sqlite3: SQLiteAPI
+  wasm: SqliteWasm
+  db: number
+  sql: Statements
+  /** Finalizes the statements and closes the database. */
+  close(): Promise<void>
+}
+
+export async function openMemoryStatements(): Promise<MemoryStatements> {
+  const { sqlite3, wasm, db } = await openMemoryDatabase()
+  const sql = new Statements(sqlite3, db, wasm)
+  return {
+    sqlite3,
+    wasm,
+    db,
+    sql,
+    close: async () => {
+      await sql.finalizeAll()
+      await sqlite3.close(db)
+    },
+  }
 }

@@ -6,22 +6,19 @@
  * through the store; these name the edges.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { IdParam, type SqlParam, Statements, readText } from '../../client/worker/sqlite-rows.ts'
+import { IdParam, type SqlParam, type Statements, readText } from '../../client/worker/sqlite-rows.ts'
 import type { SqliteWasm } from '../../client/worker/param-writer.ts'
-import { openMemoryDatabase } from '../helpers/open-memory-sqlite.ts'
+import { type MemoryStatements, openMemoryStatements } from '../helpers/open-memory-sqlite.ts'
 
+let memory: MemoryStatements
 let sqlite3: SQLiteAPI
 let wasm: SqliteWasm
-let db: number
 let sql: Statements
 beforeAll(async () => {
-  ;({ sqlite3, wasm, db } = await openMemoryDatabase())
-  sql = new Statements(sqlite3, db, wasm)
+  memory = await openMemoryStatements()
+  ;({ sqlite3, wasm, sql } = memory)
 })
-afterAll(async () => {
-  await sql.finalizeAll()
-  await sqlite3.close(db)
-})
+afterAll(() => memory.close())
 
 /** SQLite's type and value for each bound parameter, read back in one row. */
 async function roundTrip(...params: SqlParam[]): Promise<Array<[string, unknown]>> {

@@ -6,27 +6,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as SQLite from '@journeyapps/wa-sqlite/src/sqlite-constants.js'
-import { Statements, readInteger } from '../../client/worker/sqlite-rows.ts'
+import { readInteger } from '../../client/worker/sqlite-rows.ts'
 import { type StepWasm, SyncStep } from '../../client/worker/sync-step.ts'
-import type { SqliteWasm } from '../../client/worker/param-writer.ts'
-import { openMemoryDatabase } from '../helpers/open-memory-sqlite.ts'
+import { type MemoryStatements, openMemoryStatements } from '../helpers/open-memory-sqlite.ts'
 
 describe('SyncStep on real SQLite (in memory)', () => {
-  let sqlite3: SQLiteAPI
-  let wasm: SqliteWasm
-  let db: number
-  let sql: Statements
+  let memory: MemoryStatements
   beforeAll(async () => {
-    ;({ sqlite3, wasm, db } = await openMemoryDatabase())
-    sql = new Statements(sqlite3, db, wasm)
-    await sql.run('CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)')
+    memory = await openMemoryStatements()
+    await memory.sql.run('CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)')
   })
-  afterAll(async () => {
-    await sql.finalizeAll()
-    await sqlite3.close(db)
-  })
+  afterAll(() => memory.close())
 
   it('steps without a promise: every row, then SQLITE_DONE', async () => {
+    const { sqlite3, wasm, db, sql } = memory
     await sql.run('INSERT INTO t (k, v) VALUES (1, ?), (2, ?), (3, ?)', ['a', 'b', 'c'])
     const steps = new SyncStep(sqlite3, wasm)
     let stmt = 0
@@ -47,6 +40,7 @@ describe('SyncStep on real SQLite (in memory)', () => {
   })
 
   it('a failing statement rejects with SQLiteError, SQLite’s code and message, and the statement is usable after', async () => {
+    const { sqlite3, sql } = memory
     const insert = 'INSERT INTO t (k, v) VALUES (?, ?)'
     await sql.run(insert, [10, 'x'])
     const err = await sql.run(insert, [10, 'again']).catch((e: unknown) => e)
