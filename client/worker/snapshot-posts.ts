@@ -24,7 +24,8 @@ import type { SyncProgress } from '../../shared/sync/sync-engine.ts'
 export interface SnapshotPostsOptions {
   /**
    * Makes and posts one snapshot. `progress()`, called when its message is posted, gives
-   * the progress to put in that message (undefined: none). Rejects if it posted nothing.
+   * the progress to put in that message (undefined: none). Rejects if making it failed;
+   * it may also post nothing. Either way, progress it did not take is posted after it.
    */
   snapshot(progress: () => SyncProgress | undefined): Promise<void>
   /** Posts progress in a message of its own. */
