@@ -60,14 +60,18 @@ export class Statements {
     let stepped = false
     try {
       for (let i = 0; i < params.length; i++) bindParam(this.sqlite3, this.#params, stmt, i + 1, params[i]!)
-      while ((await this.sqlite3.step(stmt)) === SQLite.SQLITE_ROW) {
+      for (;;) {
+        let rc = this.#steps.step(stmt)
+        if (typeof rc !== 'number') rc = await rc
+        if (rc !== SQLite.SQLITE_ROW) break
         rows++
         onRow?.(stmt)
       }
       stepped = true
     } finally {
       try {
-        await this.sqlite3.reset(stmt)
+        const reset = this.#steps.reset(stmt)
+        if (reset) await reset
       } catch (err) {
         // After a failed step, reset reports that same failure again: the original error
         // is already propagating. A reset failing on its own is a real error.

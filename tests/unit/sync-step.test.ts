@@ -39,6 +39,21 @@ describe('SyncStep on real SQLite (in memory)', () => {
     await sqlite3.finalize(stmt)
   })
 
+  it('Statements run every step and reset through it: wa-sqlite’s async step and reset are not called', async () => {
+    const { sqlite3, sql } = memory
+    const original = { step: sqlite3.step, reset: sqlite3.reset }
+    const slow: string[] = []
+    sqlite3.step = (stmt) => (slow.push('step'), original.step(stmt))
+    sqlite3.reset = (stmt) => (slow.push('reset'), original.reset(stmt))
+    try {
+      await sql.run('INSERT INTO t (k, v) VALUES (?, ?)', [5, 'z'])
+      expect(await sql.all('SELECT v FROM t WHERE k = ?', [5], (s) => sqlite3.column_text(s, 0))).toEqual(['z'])
+    } finally {
+      Object.assign(sqlite3, original)
+    }
+    expect(slow).toEqual([])
+  })
+
   it('a failing statement rejects with SQLiteError, SQLite’s code and message, and the statement is usable after', async () => {
     const { sqlite3, sql } = memory
     const insert = 'INSERT INTO t (k, v) VALUES (?, ?)'
