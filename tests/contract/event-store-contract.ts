@@ -16,7 +16,7 @@ import type { EventValue, TodoEvent } from '../../shared/event.ts'
 import { type TodoState, emptyTodo } from '../../shared/todo-fold.ts'
 import { sortEvents } from '../../shared/order.ts'
 import { type EventStore, StoreClosedError, type VersionVector } from '../../shared/event-store.ts'
-import { ev, todo } from '../helpers/fixtures.ts'
+import { chain, ev, todo } from '../helpers/fixtures.ts'
 import { AUTHORS, TODOS, buildBatches, clockArb, historyArb, modelOf } from './event-store-model.ts'
 
 export interface EventStoreFixture {
@@ -98,6 +98,18 @@ export function runEventStoreContract(
         expect(await store.get([unknownId, e2a.id, e2a.id])).toStrictEqual([e2a])
         expect(await store.lamportsOf([unknownId, e1.id])).toEqual(new Map([[e1.id, 1]]))
         expect(await store.eventsOfTodo(todo(99))).toEqual([])
+      })
+
+      it('answers lamportsOf for thousands of ids at once: stored, unknown, repeated, in any order', async () => {
+        const events = chain(Array.from({ length: 3000 }, (_, i) => ({ type: 'set_title', value: `t${i}` })))
+        await store.commit(events, [])
+        const unknown = events.slice(0, 500).map((e) => e.id.replace(/^../, (b) => (b === 'ff' ? '00' : 'ff')) as EventId)
+        const asked = [...events.map((e) => e.id).reverse(), ...unknown, events[7]!.id, events[7]!.id]
+        const found = await store.lamportsOf(asked)
+        expect(found.size).toBe(3000)
+        for (const e of events) expect(found.get(e.id)).toBe(e.lamport)
+        for (const id of unknown) expect(found.has(id)).toBe(false)
+        expect(await store.lamportsOf([])).toEqual(new Map())
       })
 
       it('lists events in (lamport, id) order whatever order they were asked for or stored in', async () => {
