@@ -108,7 +108,7 @@ export const useRoomStore = defineStore('room', () => {
           if (s.lists.join('\n') !== lists.value.join('\n')) lists.value = s.lists // unchanged: no re-render
           eventCount.value = s.eventCount
           interpretation.value = s.interpretation
-          stateHash.value = s.stateHash ?? '' // null: still being computed, in the next snapshot
+          stateHash.value = s.stateHash ?? '' // null: not in this snapshot (client/worker/state-hash-pace.ts); a later one has it
           peerNames.value = s.peerNames
           if (s.roomName !== roomName.value) {
             roomName.value = s.roomName

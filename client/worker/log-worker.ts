@@ -25,6 +25,7 @@ import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
 import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
 import { logSnapshot } from './snapshot.ts'
+import { StateHashPace } from './state-hash-pace.ts'
 import { type HeldTodos, holdPatch, splitPatch } from './todo-patch.ts'
 import { TODO_PAGE } from '../components/todo/todo-window.ts'
 import { SnapshotPosts } from './snapshot-posts.ts'
@@ -87,6 +88,8 @@ function markDirty(todos: Iterable<TodoId> | 'all'): void {
 }
 /** The log whose snapshots are posted (set once it is open). */
 let openLog: TodoLog | null = null
+/** During a catch-up, a snapshot carries the state hash at most once per 3 s (state-hash-pace.ts). */
+const stateHashPace = new StateHashPace({ now: () => performance.now(), maxSkipMs: 3000 })
 const snapshotPosts = new SnapshotPosts({
   later: (task) => setTimeout(task, 0),
   warn: (message, err) => logger.warn(message, { err }),
@@ -97,7 +100,8 @@ const snapshotPosts = new SnapshotPosts({
     const changed = dirty
     dirty = new Set()
     try {
-      const snapshot = await logSnapshot(log, roomMeta?.meta, true, changed, holdForUi())
+      const withStateHash = stateHashPace.due(node !== null && isCatchingUp(node.engine.progress()))
+      const snapshot = await logSnapshot(log, roomMeta?.meta, withStateHash, changed, holdForUi())
       heldAfter(snapshot)
       if (Array.isArray(snapshot.todos)) post({ type: 'state', snapshot, progress: progress() })
       else {

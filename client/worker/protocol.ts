@@ -65,7 +65,8 @@ export interface LogSnapshot {
   interpretation: InterpretationName
   /**
    * Equal on every peer with the same events and interpretation. Null in the first
-   * snapshot after opening, whose next snapshot carries it (worker/snapshot.ts).
+   * snapshot after opening, whose next snapshot carries it (worker/snapshot.ts), and in
+   * most snapshots during a catch-up (worker/state-hash-pace.ts).
    */
   stateHash: string | null
 }

@@ -7,7 +7,8 @@
  * hash needs a SHA-256 of every todo state (8k todos in a 100k-event log: 75–700 ms in
  * a busy Chromium, more than the rest of the cold path together) and the list renders
  * without it. The worker schedules a full snapshot right after, which carries it; from
- * then on the log keeps per-todo digests and only changed todos are hashed again.
+ * then on the log keeps per-todo digests and only changed todos are hashed again. During
+ * a catch-up most snapshots go without it too (state-hash-pace.ts).
  */
 import type { TodoLog } from '../../shared/todo-log.ts'
 import type { RoomMeta } from '../../shared/room-meta.ts'

@@ -85,6 +85,8 @@ test('a fresh browser catches up on 10k events with a moving progress bar', asyn
   // newest rows, drawn once it is over, are drawn once and not replaced.
   expect(removed, 'rows removed from the list').toEqual([])
   const hashOf = (p: Page) => p.evaluate(() => document.querySelector('[data-testid="state-hash"]')?.getAttribute('title') ?? '')
+  // The snapshot that ends the catch-up carries the state hash (worker/state-hash-pace.ts).
+  expect(await hashOf(b)).toMatch(/^[0-9a-f]{64}$/)
   expect(await hashOf(b)).toBe(await hashOf(a))
   // The catch-up's frames went to B's log worker on the sync channel it was handed
   // (worker/worker-channels.ts), not through its UI thread.
