@@ -6,6 +6,7 @@
  * through the store; these name the edges.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { IdParam, type SqlParam, type Statements, readText } from '../../client/worker/sqlite-rows.ts'
 import type { SqliteWasm } from '../../client/worker/param-writer.ts'
 import { type MemoryStatements, openMemoryStatements } from '../helpers/open-memory-sqlite.ts'
@@ -38,6 +39,17 @@ describe('ParamWriter', () => {
   it('binds text whole: empty, non-ASCII, surrogate pairs and U+0000 inside', async () => {
     const texts = ['', 'plain', 'héllo ✓ 日本語', '🎉🎉', 'nul\u0000inside', '\u0000']
     expect(await roundTrip(...texts)).toEqual(texts.map((t) => ['text', t]))
+  })
+
+  it('binds any string as its UTF-8: ASCII ones and others, short and long, non-ASCII after an ASCII start', async () => {
+    const texts = ['abcdé', 'x'.repeat(256) + 'é', 'y'.repeat(257), 'a'.repeat(300) + '日本', '\u007f\u0080']
+    expect(await roundTrip(...texts)).toEqual(texts.map((t) => ['text', t]))
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: 'grapheme', maxLength: 300 }), { minLength: 1, maxLength: 4 }), async (texts) => {
+        expect(await roundTrip(...texts)).toEqual(texts.map((t) => ['text', t]))
+      }),
+      { numRuns: 200 },
+    )
   })
 
   it('binds several values of one statement from the one scratch region, each as it was', async () => {
