@@ -9,8 +9,10 @@ import fc from 'fast-check'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '../../shared/hex.ts'
 import type { TodoId } from '../../shared/ids.ts'
-import { combineDigests, combinedCbor } from '../../shared/state-hash.ts'
-import { INTERPRETATION_NAMES } from '../../shared/interpretations/index.ts'
+import { combineDigests, combinedCbor, todoCbor, todoDigest } from '../../shared/state-hash.ts'
+import { INTERPRETATIONS, INTERPRETATION_NAMES } from '../../shared/interpretations/index.ts'
+import { type TodoState, emptyTodo, foldTodo } from '../../shared/todo-fold.ts'
+import { chain, seedTodoEvents, todo } from '../helpers/fixtures.ts'
 
 const byDefinition = (name: (typeof INTERPRETATION_NAMES)[number], digests: Map<TodoId, Uint8Array>) =>
   bytesToHex(sha256(combinedCbor(name, digests)))
@@ -25,6 +27,32 @@ function todos(n: number): Map<TodoId, Uint8Array> {
   }
   return out
 }
+
+describe('todoDigest', () => {
+  const digestByDefinition = (t: TodoState) => bytesToHex(sha256(todoCbor(t)))
+
+  it('hashes exactly cborg’s encoding of the state, under every interpretation', () => {
+    const events = seedTodoEvents()
+    for (const name of INTERPRETATION_NAMES) {
+      for (const id of [todo(1), todo(2), todo(3)]) {
+        const state = foldTodo(id, events.filter((e) => e.todo === id), INTERPRETATIONS[name].apply)
+        expect(bytesToHex(todoDigest(state)), `${name} ${id}`).toBe(digestByDefinition(state))
+      }
+    }
+    expect(bytesToHex(todoDigest(emptyTodo(todo(9))))).toBe(digestByDefinition(emptyTodo(todo(9))))
+  })
+
+  it('hashes a state larger than its buffer whole (a long churn history), and small ones correctly after it', () => {
+    // Each un-complete after a complete adds a churn entry (~150 bytes of CBOR).
+    const toggles = Array.from({ length: 200 }, (_, i) => ({ todo: todo(5), type: 'complete', value: i % 2 === 0 }))
+    const edits = chain([{ todo: todo(5), type: 'create' }, ...toggles])
+    const big = foldTodo(todo(5), edits, INTERPRETATIONS.churn.apply)
+    expect(todoCbor(big).length).toBeGreaterThan(8192)
+    expect(bytesToHex(todoDigest(big))).toBe(digestByDefinition(big))
+    const small = emptyTodo(todo(6))
+    expect(bytesToHex(todoDigest(small))).toBe(digestByDefinition(small))
+  })
+})
 
 describe('combineDigests', () => {
   it('hashes exactly cborg’s encoding, whatever the ids, digests and interpretation', () => {
