@@ -3,7 +3,8 @@
  * encode → parse, and every malformed frame is rejected with its reason, never thrown.
  */
 import { describe, expect, it } from 'vitest'
-import { encode } from 'cborg'
+import { decode, encode } from 'cborg'
+import fc from 'fast-check'
 import {
   MAX_CLOCK_ENTRIES,
   MAX_FRAME_BYTES,
@@ -292,5 +293,76 @@ describe('packEvents', () => {
       }
     }
     expect(ids).toEqual(big.map((e) => e.id))
+  })
+})
+
+describe('events frames: read from their CBOR heads, without copying each event', () => {
+  const eventsOf = (frame: Uint8Array): Uint8Array[] => {
+    const parsed = parseMessage(frame)
+    if (parsed.type !== 'ok' || parsed.message.type !== 'events') throw new Error(`expected events, got ${JSON.stringify(parsed)}`)
+    return parsed.message.events
+  }
+
+  it('gives each event as a view of the frame, equal to what was sent, at every CBOR length boundary', () => {
+    // Counts and sizes on both sides of each head form: 1 byte (< 24), 2 (< 256), 3 (< 65,536), 5.
+    for (const [count, size] of [[0, 0], [1, 23], [23, 24], [24, 255], [255, 1], [256, 256], [300, 100], [1, 65_535], [2, 65_536]] as const) {
+      const sent = Array.from({ length: count }, (_, i) => bytes(size, i & 0xff))
+      const frame = encodeMessage({ type: 'events', events: sent })
+      const got = eventsOf(frame)
+      expect(got, `${count} × ${size} bytes`).toEqual(sent)
+      for (const e of got) expect(e.buffer).toBe(frame.buffer) // a view: no copy
+    }
+  })
+
+  it('accepts and rejects exactly what strict cborg does, for any damage to a frame', () => {
+    const frame = encodeMessage({ type: 'events', events: [e1, e2a, e2b].map(encodeEvent) })
+    /** What parseMessage answered before the fast path: cborg's strict decode, then the shape check. */
+    const byCborg = (b: Uint8Array): Uint8Array[] | string => {
+      let raw: unknown
+      try {
+        raw = decode(b, { strict: true, allowUndefined: false, allowIndefinite: false })
+      } catch {
+        return 'not CBOR'
+      }
+      if (!Array.isArray(raw) || raw[0] !== V) return 'other'
+      if (raw[1] !== TAG.events) return 'other'
+      if (raw.length !== 3 || !Array.isArray(raw[2]) || !raw[2].every((x) => x instanceof Uint8Array)) return 'malformed events'
+      return raw[2] as Uint8Array[]
+    }
+    const damage = fc.oneof(
+      fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }).map(({ at, byte }) => (b: Uint8Array) => {
+        const c = b.slice()
+        c[at % c.length] = byte
+        return c
+      }),
+      fc.nat().map((n) => (b: Uint8Array) => b.slice(0, n % b.length)),
+      fc.uint8Array({ minLength: 1, maxLength: 4 }).map((tail) => (b: Uint8Array) => Uint8Array.of(...b, ...tail)),
+    )
+    fc.assert(
+      fc.property(fc.array(damage, { minLength: 1, maxLength: 3 }), (damages) => {
+        const b = damages.reduce((acc, d) => d(acc), frame)
+        const expected = byCborg(b)
+        const parsed = parseMessage(b)
+        if (Array.isArray(expected)) {
+          expect(parsed.type).toBe('ok')
+          expect((parsed as { message: { events: Uint8Array[] } }).message.events).toEqual(expected)
+        } else if (expected === 'not CBOR') {
+          expect(parsed).toMatchObject({ type: 'rejected', reason: expect.stringMatching(/^not CBOR/) })
+        } else if (expected === 'malformed events') {
+          expect(parsed).toEqual({ type: 'rejected', reason: 'malformed events' })
+        } else expect(parsed.type === 'ok' && parsed.message.type === 'events').toBe(false)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('a head not in its shortest form is not CBOR we accept (strict), as before', () => {
+    // [V, events, [bstr(1)]] with the list's length spelled in two bytes (0x98 0x01).
+    expect(parseMessage(Uint8Array.of(0x83, V, TAG.events, 0x98, 0x01, 0x41, 0x07))).toMatchObject({
+      type: 'rejected',
+      reason: expect.stringMatching(/^not CBOR/),
+    })
+    expect(parseMessage(Uint8Array.of(0x83, V, TAG.events, 0x81, 0x58, 0x01, 0x07))).toMatchObject({ reason: expect.stringMatching(/^not CBOR/) })
+    expect(eventsOf(Uint8Array.of(0x83, V, TAG.events, 0x81, 0x41, 0x07))).toEqual([Uint8Array.of(7)])
   })
 })
