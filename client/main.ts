@@ -9,7 +9,7 @@ import { registerServiceWorker } from './pwa.ts'
 
 const pinia = createPinia()
 createApp(App).use(pinia).use(router).mount('#app')
-registerServiceWorker()
+registerServiceWorker(() => useRoomStore(pinia).catchingUp)
 
 // Hooks for end-to-end tests and benchmarks (bulk history without typing it).
 ;(window as unknown as { peerlogDebug: object }).peerlogDebug = {
