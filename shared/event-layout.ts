@@ -33,12 +33,9 @@
 import { EVENT_FORMAT_VERSION, type EventBody, type EventValue } from './event.ts'
 import { EVENT_ID_BYTES, type EventId, REPLICA_ID_BYTES, type ReplicaId, TODO_ID_BYTES, type TodoId } from './ids.ts'
 import { bytesToHex, writeHex } from './hex.ts'
+import { HeadReader, MAJOR_ARRAY, MAJOR_BYTES, MAJOR_TEXT, MAJOR_UINT, writeHead } from './cbor-heads.ts'
 
 const ARRAY_8 = 0x88
-const MAJOR_UINT = 0x00
-const MAJOR_BYTES = 0x40
-const MAJOR_TEXT = 0x60
-const MAJOR_ARRAY = 0x80
 const FALSE = 0xf4
 const TRUE = 0xf5
 const NULL = 0xf6
@@ -70,7 +67,7 @@ export function layoutBound(body: EventBody): number {
 export function writeLayout(body: EventBody, out: Uint8Array, at: number): number {
   const { parents, type, value } = body
   out[at++] = ARRAY_8
-  at = writeUint(out, at, MAJOR_UINT, EVENT_FORMAT_VERSION)
+  at = writeHead(out, at, MAJOR_UINT, EVENT_FORMAT_VERSION)
   const n = parents.length
   if (n < 24) out[at++] = MAJOR_ARRAY | n
   else {
@@ -85,7 +82,7 @@ export function writeLayout(body: EventBody, out: Uint8Array, at: number): numbe
     if (!writeHex(p, out, at + 2)) return -1
     at += 2 + EVENT_ID_BYTES
   }
-  at = writeUint(out, at, MAJOR_UINT, body.lamport)
+  at = writeHead(out, at, MAJOR_UINT, body.lamport)
   if (at < 0) return -1
   at = writeShortId(out, at, body.author, REPLICA_ID_BYTES)
   if (at < 0) return -1
@@ -97,7 +94,7 @@ export function writeLayout(body: EventBody, out: Uint8Array, at: number): numbe
   else if (value === false) out[at++] = FALSE
   else if (typeof value === 'string') at = writeText(out, at, value)
   else return -1
-  return writeUint(out, at, MAJOR_UINT, body.time)
+  return writeHead(out, at, MAJOR_UINT, body.time)
 }
 
 /** A 16-byte id as a byte string at `at`; the next position, or -1. */
@@ -107,49 +104,10 @@ function writeShortId(out: Uint8Array, at: number, hex: unknown, bytes: number):
   return writeHex(hex, out, at + 1) ? at + 1 + bytes : -1
 }
 
-/**
- * A head of `major` with argument `n` in the shortest form; the next position, or -1 when
- * `n` is not a safe non-negative integer (cborg writes those as floats or negative ints).
- */
-function writeUint(out: Uint8Array, at: number, major: number, n: unknown): number {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return -1
-  if (n < 24) {
-    out[at] = major | n
-    return at + 1
-  }
-  if (n < 0x100) {
-    out[at] = major | 24
-    out[at + 1] = n
-    return at + 2
-  }
-  if (n < 0x10000) {
-    out[at] = major | 25
-    out[at + 1] = n >>> 8
-    out[at + 2] = n & 0xff
-    return at + 3
-  }
-  if (n < 0x100000000) {
-    out[at] = major | 26
-    writeUint32(out, at + 1, n)
-    return at + 5
-  }
-  out[at] = major | 27
-  writeUint32(out, at + 1, Math.floor(n / 0x100000000))
-  writeUint32(out, at + 5, n >>> 0)
-  return at + 9
-}
-
-function writeUint32(out: Uint8Array, at: number, n: number): void {
-  out[at] = n >>> 24
-  out[at + 1] = (n >>> 16) & 0xff
-  out[at + 2] = (n >>> 8) & 0xff
-  out[at + 3] = n & 0xff
-}
-
 /** `s` as a CBOR text string at `at` (the buffer has room for 9 + 3·length bytes). */
 function writeText(out: Uint8Array, at: number, s: string): number {
   const len = s.length
-  const start = writeUint(out, at, MAJOR_TEXT, len)
+  const start = writeHead(out, at, MAJOR_TEXT, len)
   // ASCII, the usual case: one byte per UTF-16 unit, so the length header is already right.
   let i = 0
   for (; i < len; i++) {
@@ -160,7 +118,7 @@ function writeText(out: Uint8Array, at: number, s: string): number {
   if (i === len) return start + len
   // UTF-8 exactly as cborg writes it (TextEncoder's: lone surrogates become U+FFFD).
   const utf8 = utf8Encoder.encode(s)
-  const body = writeUint(out, at, MAJOR_TEXT, utf8.length)
+  const body = writeHead(out, at, MAJOR_TEXT, utf8.length)
   out.set(utf8, body)
   return body + utf8.length
 }
@@ -201,69 +159,14 @@ export function readLayout(bytes: Uint8Array): EventBody | null {
   return { parents, lamport, author: author as ReplicaId, todo: todo as TodoId, type, value, time }
 }
 
-/** A cursor over `bytes` whose reads answer -1 / null past the end or off the layout. */
-class Reader {
-  #at = 0
-  constructor(readonly bytes: Uint8Array) {}
-
-  atEnd(): boolean {
-    return this.#at === this.bytes.length
-  }
-
-  peek(): number {
-    return this.#at < this.bytes.length ? this.bytes[this.#at]! : -1
-  }
-
-  byte(): number {
-    return this.#at < this.bytes.length ? this.bytes[this.#at++]! : -1
-  }
-
-  /** The argument of a head of `major`, if written in its shortest form and ≤ 2^53 − 1; else -1. */
-  uint(major: number): number {
-    const b = this.byte()
-    if (b < 0 || (b & 0xe0) !== major) return -1
-    const info = b & 0x1f
-    if (info < 24) return info
-    const bytes = this.bytes
-    const at = this.#at
-    let n: number
-    let min: number
-    if (info === 24) {
-      if (at + 1 > bytes.length) return -1
-      n = bytes[at]!
-      min = 24
-      this.#at = at + 1
-    } else if (info === 25) {
-      if (at + 2 > bytes.length) return -1
-      n = (bytes[at]! << 8) | bytes[at + 1]!
-      min = 0x100
-      this.#at = at + 2
-    } else if (info === 26) {
-      if (at + 4 > bytes.length) return -1
-      n = readUint32(bytes, at)
-      min = 0x10000
-      this.#at = at + 4
-    } else if (info === 27) {
-      if (at + 8 > bytes.length) return -1
-      const hi = readUint32(bytes, at)
-      // Above 2^53 − 1 cborg decodes a bigint: not a layout value.
-      if (hi > 0x1fffff) return -1
-      n = hi * 0x100000000 + readUint32(bytes, at + 4)
-      min = 0x100000000
-      this.#at = at + 8
-    } else {
-      return -1 // reserved or indefinite
-    }
-    return n >= min ? n : -1
-  }
-
+/** HeadReader plus the layout's ids and strings, which answer null past the end or off the layout. */
+class Reader extends HeadReader {
   /** A byte string of exactly `size` bytes (size < 24 or 32) as hex, or null. */
   id(size: number): string | null {
     const len = this.uint(MAJOR_BYTES)
     if (len !== size) return null
-    const at = this.#at
-    if (at + size > this.bytes.length) return null
-    this.#at = at + size
+    const at = this.pos
+    if (!this.skip(size)) return null
     return bytesToHex(this.bytes, at, at + size)
   }
 
@@ -272,10 +175,9 @@ class Reader {
     const len = this.uint(MAJOR_TEXT)
     if (len < 0) return null
     const bytes = this.bytes
-    const start = this.#at
+    const start = this.pos
     const end = start + len
-    if (end > bytes.length) return null
-    this.#at = end
+    if (!this.skip(len)) return null
     let s = ''
     for (let i = start; i < end; i++) {
       const c = bytes[i]!
@@ -292,6 +194,3 @@ class Reader {
   }
 }
 
-function readUint32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) >>> 0) + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!)
-}

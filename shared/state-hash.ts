@@ -12,6 +12,7 @@
 import { encode, encodeInto } from 'cborg'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { type TodoId, bytesToHex } from './ids.ts'
+import { MAJOR_ARRAY, MAJOR_BYTES, MAJOR_TEXT, headSize, writeHead } from './cbor-heads.ts'
 import type { TodoState } from './todo-fold.ts'
 import type { InterpretationName } from './interpretations/interpretation.ts'
 
@@ -91,19 +92,19 @@ const utf8 = new TextEncoder()
 function writeCombined(name: InterpretationName, digests: ReadonlyMap<TodoId, Uint8Array>): Uint8Array | null {
   const nameBytes = utf8.encode(name)
   const ids = [...digests.keys()].sort() // code-unit order, as the `<` of combinedCbor
-  let size = 1 + headerSize(nameBytes.length) + nameBytes.length + headerSize(ids.length)
-  for (const id of ids) size += 1 + headerSize(id.length) + id.length + headerSize(digests.get(id)!.length) + digests.get(id)!.length
+  let size = 1 + headSize(nameBytes.length) + nameBytes.length + headSize(ids.length)
+  for (const id of ids) size += 1 + headSize(id.length) + id.length + headSize(digests.get(id)!.length) + digests.get(id)!.length
   if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2))
   const out = scratch
   let at = 0
   out[at++] = 0x82 // [name, rows]
-  at = writeHeader(out, at, MAJOR_TEXT, nameBytes.length)
+  at = writeHead(out, at, MAJOR_TEXT, nameBytes.length)
   out.set(nameBytes, at)
   at += nameBytes.length
-  at = writeHeader(out, at, MAJOR_ARRAY, ids.length)
+  at = writeHead(out, at, MAJOR_ARRAY, ids.length)
   for (const id of ids) {
     out[at++] = 0x82 // [todoId, digest]
-    at = writeHeader(out, at, MAJOR_TEXT, id.length)
+    at = writeHead(out, at, MAJOR_TEXT, id.length)
     // Todo ids are hex: one UTF-8 byte per character.
     let high = 0
     for (let i = 0; i < id.length; i++) {
@@ -113,40 +114,11 @@ function writeCombined(name: InterpretationName, digests: ReadonlyMap<TodoId, Ui
     }
     if (high > 0x7f) return null
     const digest = digests.get(id)!
-    at = writeHeader(out, at, MAJOR_BYTES, digest.length)
+    at = writeHead(out, at, MAJOR_BYTES, digest.length)
     out.set(digest, at)
     at += digest.length
   }
   return out.subarray(0, at)
-}
-
-const MAJOR_BYTES = 2
-const MAJOR_TEXT = 3
-const MAJOR_ARRAY = 4
-
-/** Bytes of a CBOR head for `length` (the shortest form, as canonical CBOR requires). */
-function headerSize(length: number): number {
-  return length < 24 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5
-}
-
-function writeHeader(out: Uint8Array, at: number, major: number, length: number): number {
-  const m = major << 5
-  if (length < 24) out[at++] = m | length
-  else if (length < 0x100) {
-    out[at++] = m | 24
-    out[at++] = length
-  } else if (length < 0x10000) {
-    out[at++] = m | 25
-    out[at++] = length >> 8
-    out[at++] = length & 0xff
-  } else {
-    out[at++] = m | 26
-    out[at++] = (length >>> 24) & 0xff
-    out[at++] = (length >> 16) & 0xff
-    out[at++] = (length >> 8) & 0xff
-    out[at++] = length & 0xff
-  }
-  return at
 }
 
 /** The state hash of a set of states, from scratch. */

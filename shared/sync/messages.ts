@@ -31,6 +31,7 @@
  * A peer speaking another version is refused with a reason, not misread.
  */
 import { decode, encode } from 'cborg'
+import { HeadReader, MAJOR_ARRAY, MAJOR_BYTES } from '../cbor-heads.ts'
 import {
   type EventId,
   type ReplicaId,
@@ -216,52 +217,23 @@ export function isEventsFrame(bytes: Uint8Array): boolean {
  * and only the decoded events are kept.
  *
  * Accepted here is exactly what strict cborg accepts for this shape: heads in their
- * shortest form (cborg's strict mode rejects others), definite lengths, no bytes after.
+ * shortest form (cbor-heads.ts; cborg's strict mode rejects others), definite lengths,
+ * no bytes after.
  */
 function eventViews(bytes: Uint8Array): Uint8Array[] | null {
   if (!isEventsFrame(bytes)) return null
-  const list = readHead(bytes, 3, MAJOR_ARRAY)
-  if (!list) return null
-  const count = list.value
-  let at = list.next
+  const r = new HeadReader(bytes, 3)
+  const count = r.uint(MAJOR_ARRAY)
+  if (count < 0) return null
   const out: Uint8Array[] = new Array(count)
   for (let i = 0; i < count; i++) {
-    const item = readHead(bytes, at, MAJOR_BYTES)
-    if (!item || item.next + item.value > bytes.byteLength) return null
+    const size = r.uint(MAJOR_BYTES)
+    const start = r.at
+    if (size < 0 || !r.skip(size)) return null
     // A plain Uint8Array view even when `bytes` is a Node Buffer (whose subarray is a Buffer).
-    out[i] = new Uint8Array(bytes.buffer, bytes.byteOffset + item.next, item.value)
-    at = item.next + item.value
+    out[i] = new Uint8Array(bytes.buffer, bytes.byteOffset + start, size)
   }
-  return at === bytes.byteLength ? out : null
-}
-
-const MAJOR_BYTES = 2
-const MAJOR_ARRAY = 4
-const head = { value: 0, next: 0 }
-
-/**
- * The CBOR head at `at` if it has major type `major` and a length in its shortest form
- * (up to 32 bits); null otherwise. Returns one shared object, read before the next call.
- */
-function readHead(bytes: Uint8Array, at: number, major: number): { value: number; next: number } | null {
-  if (at >= bytes.byteLength) return null
-  const initial = bytes[at]!
-  if (initial >> 5 !== major) return null
-  const minor = initial & 31
-  let value: number
-  let next: number
-  if (minor < 24) [value, next] = [minor, at + 1]
-  else if (minor === 24 && at + 2 <= bytes.byteLength) [value, next] = [bytes[at + 1]!, at + 2]
-  else if (minor === 25 && at + 3 <= bytes.byteLength) [value, next] = [(bytes[at + 1]! << 8) | bytes[at + 2]!, at + 3]
-  else if (minor === 26 && at + 5 <= bytes.byteLength) {
-    value = ((bytes[at + 1]! << 24) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 8) | bytes[at + 4]!) >>> 0
-    next = at + 5
-  } else return null
-  // Shortest form: a value that fits a shorter head must use it.
-  if ((minor === 24 && value < 24) || (minor === 25 && value < 0x100) || (minor === 26 && value < 0x10000)) return null
-  head.value = value
-  head.next = next
-  return head
+  return r.atEnd() ? out : null
 }
 
 /** Splits encoded events into `events` frames that each stay under MAX_FRAME_BYTES. */
