@@ -1,6 +1,6 @@
 /**
  * CBOR heads (a major type and its argument: an integer, or the length of what follows)
- * in their shortest form, written and read in place. The shared part of the hand-written
+ * in their shortest form, and text strings, written and read in place. The shared part of the hand-written
  * fast paths that keep cborg as the definition and are tested byte for byte against it:
  * event-layout.ts (event bodies), sync/messages.ts (events frames), state-hash.ts (the
  * combined hash).
@@ -18,11 +18,6 @@ export const MAJOR_UINT = 0x00
 export const MAJOR_BYTES = 0x40
 export const MAJOR_TEXT = 0x60
 export const MAJOR_ARRAY = 0x80
-
-/** Bytes of the shortest head whose argument is `n` (a safe non-negative integer). */
-export function headSize(n: number): number {
-  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x100000000 ? 5 : 9
-}
 
 /**
  * A head of `major` with argument `n` in the shortest form, at `at`; the next position,
@@ -55,6 +50,27 @@ export function writeHead(out: Uint8Array, at: number, major: number, n: unknown
   writeUint32(out, at + 1, Math.floor(n / 0x100000000))
   writeUint32(out, at + 5, n >>> 0)
   return at + 9
+}
+
+const utf8Encoder = new TextEncoder()
+
+/** `s` as a CBOR text string at `at` (the buffer has room for 9 + 3·length bytes); the next position. */
+export function writeText(out: Uint8Array, at: number, s: string): number {
+  const len = s.length
+  const start = writeHead(out, at, MAJOR_TEXT, len)
+  // ASCII, the usual case: one byte per UTF-16 unit, so the length header is already right.
+  let i = 0
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0x80) break
+    out[start + i] = c
+  }
+  if (i === len) return start + len
+  // UTF-8 exactly as cborg writes it (TextEncoder's: lone surrogates become U+FFFD).
+  const utf8 = utf8Encoder.encode(s)
+  const body = writeHead(out, at, MAJOR_TEXT, utf8.length)
+  out.set(utf8, body)
+  return body + utf8.length
 }
 
 /** A cursor over `bytes` whose reads answer -1 past the end or off the expected shape. */

@@ -33,7 +33,7 @@
 import { EVENT_FORMAT_VERSION, type EventBody, type EventValue } from './event.ts'
 import { EVENT_ID_BYTES, type EventId, REPLICA_ID_BYTES, type ReplicaId, TODO_ID_BYTES, type TodoId } from './ids.ts'
 import { bytesToHex, writeHex } from './hex.ts'
-import { HeadReader, MAJOR_ARRAY, MAJOR_BYTES, MAJOR_TEXT, MAJOR_UINT, writeHead } from './cbor-heads.ts'
+import { HeadReader, MAJOR_ARRAY, MAJOR_BYTES, MAJOR_TEXT, MAJOR_UINT, writeHead, writeText } from './cbor-heads.ts'
 
 const ARRAY_8 = 0x88
 const FALSE = 0xf4
@@ -44,7 +44,6 @@ const EVENT_ID_HEAD = MAJOR_BYTES | 24
 const SHORT_ID_HEAD = MAJOR_BYTES | 16
 const MAX_LAYOUT_PARENTS = 255
 
-const utf8Encoder = new TextEncoder()
 /** fatal: invalid UTF-8 has no canonical spelling; ignoreBOM: a leading U+FEFF is content. */
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
@@ -69,11 +68,7 @@ export function writeLayout(body: EventBody, out: Uint8Array, at: number): numbe
   out[at++] = ARRAY_8
   at = writeHead(out, at, MAJOR_UINT, EVENT_FORMAT_VERSION)
   const n = parents.length
-  if (n < 24) out[at++] = MAJOR_ARRAY | n
-  else {
-    out[at++] = MAJOR_ARRAY | 24
-    out[at++] = n
-  }
+  at = writeHead(out, at, MAJOR_ARRAY, n)
   for (let i = 0; i < n; i++) {
     const p = parents[i]
     if (typeof p !== 'string' || p.length !== 2 * EVENT_ID_BYTES) return -1
@@ -102,25 +97,6 @@ function writeShortId(out: Uint8Array, at: number, hex: unknown, bytes: number):
   if (typeof hex !== 'string' || hex.length !== 2 * bytes) return -1
   out[at] = SHORT_ID_HEAD
   return writeHex(hex, out, at + 1) ? at + 1 + bytes : -1
-}
-
-/** `s` as a CBOR text string at `at` (the buffer has room for 9 + 3·length bytes). */
-function writeText(out: Uint8Array, at: number, s: string): number {
-  const len = s.length
-  const start = writeHead(out, at, MAJOR_TEXT, len)
-  // ASCII, the usual case: one byte per UTF-16 unit, so the length header is already right.
-  let i = 0
-  for (; i < len; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 0x80) break
-    out[start + i] = c
-  }
-  if (i === len) return start + len
-  // UTF-8 exactly as cborg writes it (TextEncoder's: lone surrogates become U+FFFD).
-  const utf8 = utf8Encoder.encode(s)
-  const body = writeHead(out, at, MAJOR_TEXT, utf8.length)
-  out.set(utf8, body)
-  return body + utf8.length
 }
 
 /**

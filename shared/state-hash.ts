@@ -12,7 +12,7 @@
 import { encode, encodeInto } from 'cborg'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { type TodoId, bytesToHex } from './ids.ts'
-import { MAJOR_ARRAY, MAJOR_BYTES, MAJOR_TEXT, headSize, writeHead } from './cbor-heads.ts'
+import { MAJOR_ARRAY, MAJOR_BYTES, writeHead, writeText } from './cbor-heads.ts'
 import type { TodoState } from './todo-fold.ts'
 import type { InterpretationName } from './interpretations/interpretation.ts'
 
@@ -81,38 +81,26 @@ export function combinedCbor(name: InterpretationName, digests: ReadonlyMap<Todo
  * The unit tests check the bytes against combinedCbor.
  */
 export function combineDigests(name: InterpretationName, digests: ReadonlyMap<TodoId, Uint8Array>): string {
-  return bytesToHex(sha256(writeCombined(name, digests) ?? combinedCbor(name, digests)))
+  return bytesToHex(sha256(writeCombined(name, digests)))
 }
 
 /** Grows to the largest combined encoding made so far; combineDigests hashes a view of it. */
 let scratch = new Uint8Array(0)
-const utf8 = new TextEncoder()
 
-/** combinedCbor's bytes, or null if a todo id is not ASCII (never so in a log: ids are hex). */
-function writeCombined(name: InterpretationName, digests: ReadonlyMap<TodoId, Uint8Array>): Uint8Array | null {
-  const nameBytes = utf8.encode(name)
+/** combinedCbor's bytes, as a view of `scratch`. */
+function writeCombined(name: InterpretationName, digests: ReadonlyMap<TodoId, Uint8Array>): Uint8Array {
   const ids = [...digests.keys()].sort() // code-unit order, as the `<` of combinedCbor
-  let size = 1 + headSize(nameBytes.length) + nameBytes.length + headSize(ids.length)
-  for (const id of ids) size += 1 + headSize(id.length) + id.length + headSize(digests.get(id)!.length) + digests.get(id)!.length
+  // Room for each text is 9 + 3·length bytes (writeText), for each head 9.
+  let size = 1 + 9 + 3 * name.length + 9
+  for (const id of ids) size += 1 + 9 + 3 * id.length + 9 + digests.get(id)!.length
   if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2))
   const out = scratch
-  let at = 0
-  out[at++] = 0x82 // [name, rows]
-  at = writeHead(out, at, MAJOR_TEXT, nameBytes.length)
-  out.set(nameBytes, at)
-  at += nameBytes.length
+  let at = writeHead(out, 0, MAJOR_ARRAY, 2) // [name, rows]
+  at = writeText(out, at, name)
   at = writeHead(out, at, MAJOR_ARRAY, ids.length)
   for (const id of ids) {
-    out[at++] = 0x82 // [todoId, digest]
-    at = writeHead(out, at, MAJOR_TEXT, id.length)
-    // Todo ids are hex: one UTF-8 byte per character.
-    let high = 0
-    for (let i = 0; i < id.length; i++) {
-      const c = id.charCodeAt(i)
-      high |= c
-      out[at++] = c
-    }
-    if (high > 0x7f) return null
+    at = writeHead(out, at, MAJOR_ARRAY, 2) // [todoId, digest]
+    at = writeText(out, at, id)
     const digest = digests.get(id)!
     at = writeHead(out, at, MAJOR_BYTES, digest.length)
     out.set(digest, at)

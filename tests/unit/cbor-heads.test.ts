@@ -5,21 +5,22 @@
  */
 import { describe, expect, it } from 'vitest'
 import { encode } from 'cborg'
-import { HeadReader, MAJOR_ARRAY, MAJOR_BYTES, MAJOR_TEXT, MAJOR_UINT, headSize, writeHead } from '../../shared/cbor-heads.ts'
+import { HeadReader, MAJOR_ARRAY, MAJOR_BYTES, MAJOR_TEXT, MAJOR_UINT, writeHead } from '../../shared/cbor-heads.ts'
 
 const BOUNDARIES = [0, 1, 23, 24, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER]
 
 describe('writeHead', () => {
-  it('writes an unsigned integer exactly as cborg does, in headSize bytes, at every length boundary', () => {
+  it('writes an unsigned integer exactly as cborg does, at every length boundary', () => {
     for (const n of BOUNDARIES) {
       const out = new Uint8Array(9)
       const end = writeHead(out, 0, MAJOR_UINT, n)
       expect(Array.from(out.subarray(0, end)), String(n)).toEqual(Array.from(encode(n)))
-      expect(end).toBe(headSize(n))
     }
   })
 
   it('writes the head of a byte string, text and array as cborg does', () => {
+    /** Bytes of the shortest head for `n` (cborg's, checked above for integers). */
+    const headSize = (n: number) => encode(n).length
     for (const n of [0, 23, 24, 300]) {
       const out = new Uint8Array(9)
       expect(Array.from(out.subarray(0, writeHead(out, 0, MAJOR_BYTES, n)))).toEqual(Array.from(encode(new Uint8Array(n)).subarray(0, headSize(n))))
