@@ -75,7 +75,11 @@ let dirty: Set<TodoId> | null = null
 let uiHeld = new Set<TodoId>()
 /** The `hold` for the next patch: a first page during a catch-up, else everything. */
 function holdForUi(): HeldTodos {
-  return { held: uiHeld, limit: node && isCatchingUp(node.engine.progress()) ? TODO_PAGE : Infinity }
+  return { held: uiHeld, limit: catchingUp() ? TODO_PAGE : Infinity }
+}
+/** A catch-up is streaming in. */
+function catchingUp(): boolean {
+  return node !== null && isCatchingUp(node.engine.progress())
 }
 /** Notes what the UI holds once it has `snapshot`. */
 function heldAfter(snapshot: LogSnapshot): void {
@@ -105,7 +109,7 @@ const snapshotPosts = new SnapshotPosts({
     const changed = dirty
     dirty = new Set()
     try {
-      const withStateHash = stateHashPace.due(node !== null && isCatchingUp(node.engine.progress()))
+      const withStateHash = stateHashPace.due(catchingUp())
       const snapshot = await logSnapshot(log, roomMeta?.meta, withStateHash, changed, holdForUi())
       heldAfter(snapshot)
       if (Array.isArray(snapshot.todos)) post({ type: 'state', snapshot, progress: progress() })
