@@ -83,14 +83,21 @@ export class WorkerChannels {
     }
     this.#held.set(peer, held)
     const current = () => this.#held.get(peer) === held
-    const onOpen = () => {
+    /** The link is open for the log: link-open, then the frames kept until now. */
+    const linkOpen = () => {
       if (!current() || held.opened) return
       held.opened = true
       this.#opts.input({ type: 'link-open', peer })
       for (const bytes of held.early.splice(0)) this.#opts.input({ type: 'link-frame', peer, bytes })
       this.#drain(peer, held)
     }
-    channel.addEventListener('open', onOpen)
+    channel.addEventListener('open', () => {
+      linkOpen()
+      // Always drain here, even when a message opened the link already: the frames its
+      // link-open queued (the hello) waited for this event, since until it the channel
+      // may still say 'connecting' and take nothing.
+      if (current()) this.#drain(peer, held)
+    })
     channel.addEventListener('bufferedamountlow', () => {
       if (current()) this.#drain(peer, held)
     })
@@ -100,13 +107,16 @@ export class WorkerChannels {
         this.#opts.warn('a sync frame that is not binary dropped', { peer })
         return
       }
-      if (!held.opened) onOpen() // a message can be dispatched before 'open' is
+      // A message can be dispatched before 'open' is: when the channel opened and the
+      // peer's first frame came while this worker was busy (a long transaction, say)
+      // and had not taken the transferred channel yet.
+      if (!held.opened) linkOpen()
       this.#opts.input({ type: 'link-frame', peer, bytes: new Uint8Array(e.data) })
     })
     channel.addEventListener('close', () => {
       if (current()) this.#end(peer, held)
     })
-    if (channel.readyState === 'open') onOpen()
+    if (channel.readyState === 'open') linkOpen()
   }
 
   /** Queues a frame on the channel held for `peer`; false when no channel is held for it. */

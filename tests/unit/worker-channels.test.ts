@@ -103,6 +103,21 @@ describe('WorkerChannels', () => {
     expect(c.sent).toEqual([bytes(1), bytes(2)])
   })
 
+  it('sends the frames a message-opened link queued once the channel says open', () => {
+    // Seen in Chromium when the worker took the transferred channel late (busy for 1.5 s):
+    // the peer's hello was dispatched while the channel still said 'connecting', and the
+    // hello sent back waited in the queue for an 'open' event that then drained nothing.
+    const { channels, adopt, seen } = setup()
+    const c = adopt()
+    c.receive(bytes(1).buffer)
+    expect(seen()).toEqual(['open', 'frame 1'])
+    expect(channels.send('webrtc:b', bytes(2))).toBe(true) // the answer to that hello
+    expect(c.sent).toEqual([])
+    c.open()
+    expect(c.sent).toEqual([bytes(2)])
+    expect(seen()).toEqual(['open', 'frame 1'])
+  })
+
   it('says false for a peer whose channel it does not hold (its frames go through the UI thread)', () => {
     const { channels, adopt } = setup()
     expect(channels.send('webrtc:b', bytes(1))).toBe(false)
