@@ -20,7 +20,7 @@ import { TodoLog } from '../../shared/todo-log.ts'
 import { ReplicaNode } from '../../shared/sync/replica-node.ts'
 import { type PeerId, isCatchingUp } from '../../shared/sync/sync-engine.ts'
 import { ownedFrame } from '../../shared/sync/messages.ts'
-import { listOpfsDatabases, openOpfsStore, takeVfsError } from './open-sqlite.ts'
+import { listOpfsDatabases, openOpfsStore, takeVfsError, warmUpOpfsSqlite } from './open-sqlite.ts'
 import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
 import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
@@ -215,6 +215,11 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   })
   snapshotPosts.schedule()
   for (const m of early.splice(0)) handle(m)
+  // A replica with no events is about to catch up, if its room has history: compile
+  // SQLite's hot code now, before any link (sqlite-warm-up.ts). After the first snapshot.
+  if ((await store.count()) === 0) {
+    setTimeout(() => void warmUpOpfsSqlite(store).catch((err: unknown) => logger.warn('SQLite warm-up failed', { err })), 0)
+  }
 }
 
 /** Answers an act or act-each request once its events are stored (or failed to be). */

@@ -20,6 +20,7 @@ import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url'
 import { SqliteEventStore } from './sqlite-event-store.ts'
 import type { SqliteWasm } from './param-writer.ts'
 import { combineWalWrites } from './wal-write-combining.ts'
+import { warmUpSqlite } from './sqlite-warm-up.ts'
 import { OPFS_DATABASE_DIRECTORY, SIDE_FILE_SUFFIXES, databaseFiles, removeDatabaseFiles } from './opfs-directory.ts'
 
 export { OPFS_DATABASE_DIRECTORY, listOpfsDatabases } from './opfs-directory.ts'
@@ -45,6 +46,15 @@ export function takeVfsError(): unknown {
   const err = openedVfs?.lastError ?? null
   if (openedVfs) openedVfs.lastError = null
   return err
+}
+
+/**
+ * Warms this worker's SQLite module up on a scratch in-memory database (sqlite-warm-up.ts),
+ * while `store` (the worker's store, on the same module) runs none of its calls.
+ */
+export async function warmUpOpfsSqlite(store: SqliteEventStore): Promise<void> {
+  const { sqlite3, wasm } = await opfsSqlite()
+  await store.exclusive(() => warmUpSqlite(sqlite3, wasm))
 }
 
 /** The wa-sqlite API with the OPFS VFS registered; created once per worker. */

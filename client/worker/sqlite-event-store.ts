@@ -311,6 +311,17 @@ export class SqliteEventStore implements EventStore {
     for (const { seq, event } of inserted) if (!parentsInBatch.has(event.id)) await this.#sql.run(SQL.addHead, [seq])
   }
 
+  /**
+   * Runs `fn` between this store's calls, none of them running meanwhile: for work on
+   * another connection of the same wa-sqlite module (sqlite-warm-up.ts). wa-sqlite keeps
+   * one list of pending VFS retry operations per module, and the call that finds it
+   * non-empty waits for and clears it, so the async calls of two connections must not
+   * interleave: one could take the other's retry and leave it failing with SQLITE_BUSY.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#use(fn)
+  }
+
   /** Queues `fn` behind every earlier call; rejects with StoreClosedError once closed. */
   #use<T>(fn: () => Promise<T>): Promise<T> {
     return this.#enqueue(() => {

@@ -1,0 +1,48 @@
+/**
+ * warmUpSqlite: runs the statements of a catch-up on a scratch in-memory database, so
+ * that V8 compiles SQLite's hot wasm functions with its optimizing tier before a real
+ * catch-up needs them.
+ *
+ * V8 compiles wasm lazily and tiers a function up once it is hot. For a fresh tab
+ * joining a 100k-event room, that happened as the catch-up began: traced with the
+ * v8.wasm categories (ui bench, 4 visits), 564-609 ms of CPU per visit, ~330 ms of it
+ * in the 500 ms before the first progress and 100-150 ms in the 500 ms after, on the
+ * renderer's thread pool, while the UI drew the catch-up's first frames; the UI tasks
+ * over 50 ms left were there, waiting for a core. A replica with an empty log is what
+ * joins a room and catches up, and it has a second or so between opening its database
+ * and its first link: the worker warms up then (log-worker.ts). A replica that already
+ * holds events skips it.
+ */
+import { TodoLog, type LocalAction } from '../../shared/todo-log.ts'
+import { type ReplicaId, type TodoId } from '../../shared/ids.ts'
+import { SqliteEventStore } from './sqlite-event-store.ts'
+import type { SqliteWasm } from './param-writer.ts'
+
+/** Events the warm-up writes, in transactions of WARM_UP_BATCH. */
+export const WARM_UP_EVENTS = 4000
+const WARM_UP_BATCH = 1000
+
+/** Writes and reads WARM_UP_EVENTS events in a ":memory:" database of `sqlite3`, then closes it. */
+export async function warmUpSqlite(sqlite3: SQLiteAPI, wasm: SqliteWasm): Promise<void> {
+  const db = await sqlite3.open_v2(':memory:')
+  const store = await SqliteEventStore.open(sqlite3, db, wasm).catch(async (err: unknown) => {
+    await sqlite3.close(db)
+    throw err
+  })
+  try {
+    const log = await TodoLog.open(store)
+    const author = '77'.repeat(16) as ReplicaId
+    for (let done = 0; done < WARM_UP_EVENTS; done += WARM_UP_BATCH) {
+      const actions: LocalAction[] = []
+      for (let i = done; i < done + WARM_UP_BATCH; i++) {
+        const todo = (i >> 2).toString(16).padStart(32, '0') as TodoId
+        actions.push({ todo, type: ['create', 'set_content', 'add_to_list', 'complete'][i & 3]!, value: i % 4 === 0 ? null : i % 4 === 3 ? true : `warm-up ${i}`, time: 0 })
+      }
+      await log.authorMany(author, actions)
+    }
+    // The reads a sender's catch-up makes.
+    await store.eventsAfterFrom(new Map(), null, WARM_UP_BATCH, WARM_UP_EVENTS)
+  } finally {
+    await store.close()
+  }
+}

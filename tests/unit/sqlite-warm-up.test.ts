@@ -1,0 +1,50 @@
+/**
+ * warmUpSqlite (client/worker/sqlite-warm-up.ts) runs a catch-up's statements on a scratch
+ * in-memory database of the same SQLite module and leaves nothing behind: the database is
+ * closed, and a store opened on the module afterwards starts empty and works.
+ */
+import { describe, expect, it } from 'vitest'
+import { warmUpSqlite } from '../../client/worker/sqlite-warm-up.ts'
+import { memorySqliteApi, openMemoryStore } from '../helpers/open-memory-sqlite.ts'
+import { chain } from '../helpers/fixtures.ts'
+
+describe('warmUpSqlite', () => {
+  it('runs inside SqliteEventStore.exclusive with none of the store’s own calls interleaved', async () => {
+    // wa-sqlite's VFS retry list is per module: two connections' async calls must not interleave.
+    const store = await openMemoryStore()
+    const { sqlite3, wasm } = await memorySqliteApi()
+    const order: string[] = []
+    const warm = store.exclusive(async () => {
+      order.push('warm-up starts')
+      await warmUpSqlite(sqlite3, wasm)
+      order.push('warm-up ends')
+    })
+    const count = store.count().then((n) => order.push(`count ${n}`))
+    await Promise.all([warm, count])
+    expect(order).toEqual(['warm-up starts', 'warm-up ends', 'count 0'])
+    await store.close()
+  })
+
+  it('writes and reads its events on a scratch database and closes it', async () => {
+    const { sqlite3, wasm } = await memorySqliteApi()
+    const opened: number[] = []
+    const closed: number[] = []
+    const api = new Proxy(sqlite3, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver)
+        if (name === 'open_v2') return async (...args: Parameters<SQLiteAPI['open_v2']>) => opened[opened.push(await target.open_v2(...args)) - 1]!
+        if (name === 'close') return async (db: number) => (closed.push(db), target.close(db))
+        return value
+      },
+    })
+    await warmUpSqlite(api, wasm)
+    expect(opened).toHaveLength(1)
+    expect(closed).toEqual(opened)
+
+    const store = await openMemoryStore()
+    expect(await store.count()).toBe(0)
+    await store.commit(chain([{ type: 'create' }]), [])
+    expect(await store.count()).toBe(1)
+    await store.close()
+  })
+})
