@@ -50,11 +50,11 @@ export function takeVfsError(): unknown {
 
 /**
  * Warms this worker's SQLite module up on a scratch in-memory database (sqlite-warm-up.ts),
- * while `store` (the worker's store, on the same module) runs none of its calls.
+ * each step while `store` (the worker's store, on the same module) runs none of its calls.
  */
 export async function warmUpOpfsSqlite(store: SqliteEventStore): Promise<void> {
   const { sqlite3, wasm } = await opfsSqlite()
-  await store.exclusive(() => warmUpSqlite(sqlite3, wasm))
+  await warmUpSqlite(sqlite3, wasm, (fn) => store.exclusive(fn))
 }
 
 /** The wa-sqlite API with the OPFS VFS registered; created once per worker. */

@@ -22,15 +22,31 @@ import type { SqliteWasm } from './param-writer.ts'
 export const WARM_UP_EVENTS = 4000
 const WARM_UP_BATCH = 1000
 
-/** Writes and reads WARM_UP_EVENTS events in a ":memory:" database of `sqlite3`, then closes it. */
-export async function warmUpSqlite(sqlite3: SQLiteAPI, wasm: SqliteWasm): Promise<void> {
-  const db = await sqlite3.open_v2(':memory:')
-  const store = await SqliteEventStore.open(sqlite3, db, wasm).catch(async (err: unknown) => {
-    await sqlite3.close(db)
-    throw err
+/**
+ * Runs `fn` while the worker's own store runs none of its calls (SqliteEventStore.exclusive):
+ * wa-sqlite keeps one list of pending VFS retry operations per module, so the async calls
+ * of two connections must not interleave.
+ */
+export type Hold = <T>(fn: () => Promise<T>) => Promise<T>
+
+/**
+ * Writes and reads WARM_UP_EVENTS events in a ":memory:" database of `sqlite3`, then
+ * closes it. Each step (open, one transaction, the read, close) runs in a `hold` of its
+ * own, so a call of the real store made meanwhile (a local edit, a peer's hello) waits
+ * for one step, not for the whole warm-up.
+ */
+export async function warmUpSqlite(sqlite3: SQLiteAPI, wasm: SqliteWasm, hold: Hold = (fn) => fn()): Promise<void> {
+  const { store, log } = await hold(async () => {
+    const db = await sqlite3.open_v2(':memory:')
+    try {
+      const store = await SqliteEventStore.open(sqlite3, db, wasm)
+      return { store, log: await TodoLog.open(store) }
+    } catch (err) {
+      await sqlite3.close(db)
+      throw err
+    }
   })
   try {
-    const log = await TodoLog.open(store)
     const author = '77'.repeat(16) as ReplicaId
     for (let done = 0; done < WARM_UP_EVENTS; done += WARM_UP_BATCH) {
       const actions: LocalAction[] = []
@@ -38,11 +54,11 @@ export async function warmUpSqlite(sqlite3: SQLiteAPI, wasm: SqliteWasm): Promis
         const todo = (i >> 2).toString(16).padStart(32, '0') as TodoId
         actions.push({ todo, type: ['create', 'set_content', 'add_to_list', 'complete'][i & 3]!, value: i % 4 === 0 ? null : i % 4 === 3 ? true : `warm-up ${i}`, time: 0 })
       }
-      await log.authorMany(author, actions)
+      await hold(() => log.authorMany(author, actions))
     }
     // The reads a sender's catch-up makes.
-    await store.eventsAfterFrom(new Map(), null, WARM_UP_BATCH, WARM_UP_EVENTS)
+    await hold(() => store.eventsAfterFrom(new Map(), null, WARM_UP_BATCH, WARM_UP_EVENTS))
   } finally {
-    await store.close()
+    await hold(() => store.close())
   }
 }

@@ -4,24 +4,36 @@
  * closed, and a store opened on the module afterwards starts empty and works.
  */
 import { describe, expect, it } from 'vitest'
-import { warmUpSqlite } from '../../client/worker/sqlite-warm-up.ts'
+import { WARM_UP_EVENTS, warmUpSqlite } from '../../client/worker/sqlite-warm-up.ts'
 import { memorySqliteApi, openMemoryStore } from '../helpers/open-memory-sqlite.ts'
 import { chain } from '../helpers/fixtures.ts'
 
 describe('warmUpSqlite', () => {
-  it('runs inside SqliteEventStore.exclusive with none of the store’s own calls interleaved', async () => {
-    // wa-sqlite's VFS retry list is per module: two connections' async calls must not interleave.
+  it('runs each step inside SqliteEventStore.exclusive, letting the store’s own calls in between steps', async () => {
+    // wa-sqlite's VFS retry list is per module: two connections' async calls must not
+    // interleave; but a local edit or a hello should not wait for the whole warm-up.
     const store = await openMemoryStore()
     const { sqlite3, wasm } = await memorySqliteApi()
     const order: string[] = []
-    const warm = store.exclusive(async () => {
-      order.push('warm-up starts')
-      await warmUpSqlite(sqlite3, wasm)
-      order.push('warm-up ends')
-    })
-    const count = store.count().then((n) => order.push(`count ${n}`))
-    await Promise.all([warm, count])
-    expect(order).toEqual(['warm-up starts', 'warm-up ends', 'count 0'])
+    let holding = false
+    let steps = 0
+    const warm = warmUpSqlite(sqlite3, wasm, (fn) =>
+      store.exclusive(async () => {
+        holding = true
+        steps++
+        if (steps === 1) void store.count().then((n) => order.push(`count ${n} while holding: ${holding}`))
+        try {
+          return await fn()
+        } finally {
+          holding = false
+          order.push(`step ${steps}`)
+        }
+      }),
+    )
+    await warm
+    // open, WARM_UP_EVENTS / 1000 transactions, the read, close
+    expect(steps).toBe(3 + WARM_UP_EVENTS / 1000)
+    expect(order.slice(0, 3)).toEqual(['step 1', 'count 0 while holding: false', 'step 2'])
     await store.close()
   })
 
