@@ -89,13 +89,12 @@ export class WorkerChannels {
       held.opened = true
       this.#opts.input({ type: 'link-open', peer })
       for (const bytes of held.early.splice(0)) this.#opts.input({ type: 'link-frame', peer, bytes })
-      this.#drain(peer, held)
     }
     channel.addEventListener('open', () => {
       linkOpen()
-      // Always drain here, even when a message opened the link already: the frames its
-      // link-open queued (the hello) waited for this event, since until it the channel
-      // may still say 'connecting' and take nothing.
+      // The channel takes frames from now on: send what waited in the queue, whether the
+      // link opened just now or earlier, on a message (its hello's answer waits here,
+      // since until this event the channel may still say 'connecting' and take nothing).
       if (current()) this.#drain(peer, held)
     })
     channel.addEventListener('bufferedamountlow', () => {
