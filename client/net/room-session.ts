@@ -44,6 +44,7 @@ import { type ActAction, type FromWorker, type LogSnapshot, type ToWorker, isFro
 import { type TodoPatch, joinPatchParts } from '../worker/todo-patch.ts'
 import { StorageFullError } from '../worker/storage-error.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
+import { afterNextFrame } from '../after-next-frame.ts'
 
 export type { RelayedPeer } from './presence-book.ts'
 export type SignalingStatus = 'online' | 'offline' | 'connecting'
@@ -446,7 +447,7 @@ export class RoomSession {
       if (!this.#closed) this.#post({ type: 'rendered' })
     }
     if (document.visibilityState === 'hidden') ack()
-    else requestAnimationFrame(() => setTimeout(ack, 0))
+    else afterNextFrame(ack)
   }
 
   #post(m: ToWorker, transfer: Transferable[] = []): void {
