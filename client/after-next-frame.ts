@@ -3,7 +3,7 @@
  * task queued from requestAnimationFrame runs after that frame's style, layout and
  * paint), so work done there is not drawn in the same frame as what came before it.
  *
- * A hidden tab draws no frames (requestAnimationFrame never fires there), so in one `fn`
+ * A hidden tab draws no frames (requestAnimationFrame never fires there), so there `fn`
  * runs in the next task instead. Returns a function that cancels it.
  */
 export function afterNextFrame(fn: () => void): () => void {
