@@ -34,6 +34,8 @@
  * persistentBrowser for how, and why plain `nice` does nothing here).
  * UI_BENCH_MORE_CATEGORIES=<list> adds trace categories, e.g. `toplevel,blink_gc,cppgc`
  * to name the UI-thread tasks that show no devtools events (Blink's GC sweeping).
+ * sched-during-tasks.ts reads such traces beside a `perf` record of the kernel's
+ * scheduling, to tell a UI thread that waited for a core from one that waited for a thread.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
