@@ -19,6 +19,7 @@
  * kernel shares the cores with fairly once the UI thread has run for a few milliseconds.
  */
 import { readFileSync } from 'node:fs'
+import { type TraceEvent, catchupTasks } from './catchup-tasks.ts'
 
 interface Switch {
   t: number // µs, CLOCK_MONOTONIC
@@ -27,17 +28,6 @@ interface Switch {
   prevState: string
   nextTid: number
   nextComm: string
-}
-
-interface TraceEvent {
-  name: string
-  ph: string
-  pid: number
-  tid: number
-  ts: number
-  dur?: number
-  tdur?: number
-  args?: { name?: string }
 }
 
 const MIN_MS = Number(process.env.MIN_MS ?? 25)
@@ -73,19 +63,15 @@ function whoRan(switches: Switch[], from: number, to: number): Map<string, numbe
 
 function report(switches: Switch[], traceFile: string): void {
   const events = (JSON.parse(readFileSync(traceFile, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents
-  const start = events.find((e) => e.name === 'peerlog:catchup-start')
-  const end = events.find((e) => e.name === 'peerlog:catchup-end')
-  if (!start || !end) return console.log(`${traceFile}: no catch-up marks`)
+  const catchup = catchupTasks(events)
+  if (!catchup) return console.log(`${traceFile}: no catch-up marks`)
   const threadNames = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [e.tid, e.args?.name ?? '']))
-  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === start.pid && e.args?.name === 'CrRendererMain')?.tid
-  const tasks = events.filter(
-    (e) => e.tid === main && e.pid === start.pid && e.ph === 'X' && e.name === 'RunTask' && e.ts >= start.ts && e.ts <= end.ts && (e.dur ?? 0) > MIN_MS * 1000,
-  )
+  const tasks = catchup.tasks.filter((e) => (e.dur ?? 0) > MIN_MS * 1000)
   console.log(`${traceFile}: ${tasks.length} UI-thread tasks over ${MIN_MS} ms during the catch-up`)
   for (const task of tasks) {
     const from = task.ts
     const to = task.ts + (task.dur ?? 0)
-    const out = switches.filter((s) => s.prevTid === main && s.t >= from && s.t < to)
+    const out = switches.filter((s) => s.prevTid === task.tid && s.t >= from && s.t < to)
     const states = new Map<string, number>()
     for (const s of out) states.set(s.prevState, (states.get(s.prevState) ?? 0) + 1)
     const ran = [...whoRan(switches, from, to)]
@@ -93,7 +79,7 @@ function report(switches: Switch[], traceFile: string): void {
       .slice(0, 8)
       .map(([who, us]) => `${threadNames.get(+who.split('/')[1]!) ?? who} ${(us / 1000).toFixed(1)}`)
     console.log(
-      `  +${((from - start.ts) / 1000).toFixed(0)} ms: wall ${((task.dur ?? 0) / 1000).toFixed(1)} ms, UI-thread cpu ${((task.tdur ?? 0) / 1000).toFixed(1)} ms;` +
+      `  +${((from - catchup.start.ts) / 1000).toFixed(0)} ms: wall ${((task.dur ?? 0) / 1000).toFixed(1)} ms, UI-thread cpu ${((task.tdur ?? 0) / 1000).toFixed(1)} ms;` +
         ` switched out ${out.length}× (${[...states].map(([st, n]) => `${st}: ${n}`).join(', ') || 'never'})`,
     )
     console.log(`      ran meanwhile (ms, both cores): ${ran.join(', ')}`)

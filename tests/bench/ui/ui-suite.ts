@@ -46,6 +46,7 @@ import { build } from 'vite'
 import { startSignalingServer } from '../../../signaling/server.ts'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_LOOPBACK_ARG } from '../../helpers/chromium.ts'
 import { loadAverage, machineInfo } from '../machine.ts'
+import { type TraceEvent, catchupTasks } from './catchup-tasks.ts'
 import { type BenchRow, type Suite, median, round, rowWithTarget } from '../suite.ts'
 
 export const UI_CONFIG = {
@@ -156,17 +157,6 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
   })
 }
 
-interface TraceEvent {
-  name: string
-  ph: string
-  pid: number
-  tid: number
-  ts: number
-  dur?: number
-  tdur?: number
-  args?: { name?: string }
-}
-
 /**
  * From a trace of one visit: each UI-thread task of the catch-up window that took over
  * 50 ms of wall time, with the CPU time the UI thread itself spent in it (`tdur`). A task
@@ -174,14 +164,9 @@ interface TraceEvent {
  * the sending browser, the receiving worker and the UI thread share two.
  */
 function threadCpu(events: TraceEvent[]): { tasks: Array<{ wall_ms: number; cpu_ms: number }>; max_cpu_ms: number; max_wall_ms: number } {
-  const start = events.find((e) => e.name === 'peerlog:catchup-start')
-  const end = events.find((e) => e.name === 'peerlog:catchup-end')
-  if (!start || !end) throw new Error('the trace lacks the catch-up marks')
-  const main = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === start.pid)
-  const tids = new Set(main.map((e) => e.tid))
-  const inWindow = events.filter(
-    (e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === start.pid && tids.has(e.tid) && e.ts + (e.dur ?? 0) >= start.ts && e.ts <= end.ts,
-  )
+  const catchup = catchupTasks(events)
+  if (!catchup) throw new Error('the trace lacks the catch-up marks')
+  const inWindow = catchup.tasks
   return {
     tasks: inWindow.filter((e) => (e.dur ?? 0) > 50_000).map((e) => ({ wall_ms: round((e.dur ?? 0) / 1000), cpu_ms: round((e.tdur ?? 0) / 1000) })),
     max_cpu_ms: round(Math.max(0, ...inWindow.map((e) => (e.tdur ?? 0) / 1000))),
