@@ -32,6 +32,9 @@
  * that catch-up, and traced_visit lists each long task's wall and CPU milliseconds.
  * UI_BENCH_NICE_SENDER=1 runs the sending browser at the lowest CPU priority (see
  * persistentBrowser for how, and why plain `nice` does nothing here).
+ * Each visit also counts the gaps between animation frames over 33 ms (two frames missed;
+ * frame_gaps_over_33ms, median of visits): finer than long tasks, which are rare here, and
+ * it also sees a compositor that waits for a core.
  * UI_BENCH_MORE_CATEGORIES=<list> adds trace categories, e.g. `toplevel,blink_gc,cppgc`
  * to name the UI-thread tasks that show no devtools events (Blink's GC sweeping).
  * sched-during-tasks.ts reads such traces beside a `perf` record of the kernel's
@@ -74,6 +77,8 @@ interface Visit {
   catchupStart: number
   catchupEnd: number
   itemsMounted: number
+  /** Gaps between animation frames over 20 ms: when each ended and how long it was. */
+  frameGaps: Array<{ end: number; gap: number }>
 }
 
 /**
@@ -145,6 +150,15 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
           if (node instanceof HTMLElement && node.dataset.testid === 'todo-item') (window as unknown as { __itemsMounted: number }).__itemsMounted++
     }).observe(document, { subtree: true, childList: true })
   })
+  // Gaps between animation frames: a task of any length that holds the UI thread, or a
+  // compositor that waits for a core, delays the next frame. Finer than the Long Tasks
+  // API's 50 ms, and cheap (one callback per frame). A string: tsx would wrap a named
+  // function in a helper (__name) that the page does not have.
+  await b.addInitScript({
+    content: `window.__frameGaps = []; { let last = -1; const onFrame = (t) => {
+      if (last >= 0 && t - last > 20) window.__frameGaps.push({ end: t, gap: t - last })
+      last = t; requestAnimationFrame(onFrame) }; requestAnimationFrame(onFrame) }`,
+  })
   await b.goto(link)
   await waitForEvents(b, events)
   await b.evaluate(() => performance.mark('peerlog:catchup-end'))
@@ -153,7 +167,8 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
   return b.evaluate(() => {
     const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }>; __catchupStart: number }
     const itemsMounted = (window as unknown as { __itemsMounted: number }).__itemsMounted
-    return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted }
+    const frameGaps = (window as unknown as { __frameGaps: Array<{ end: number; gap: number }> }).__frameGaps
+    return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted, frameGaps }
   })
 }
 
@@ -179,12 +194,16 @@ function threadCpu(events: TraceEvent[]): { tasks: Array<{ wall_ms: number; cpu_
 function summarize(v: Visit) {
   const during = v.tasks.filter((t) => t.start + t.duration >= v.catchupStart && t.start <= v.catchupEnd)
   const maxOf = (ts: LongTask[]) => round(Math.max(0, ...ts.map((t) => t.duration)))
+  const gapsDuring = v.frameGaps.filter((g) => g.end >= v.catchupStart && g.end - g.gap <= v.catchupEnd)
   return {
     catchup_s: round((v.catchupEnd - v.catchupStart) / 1000),
     ui_catchup_longtasks: during.length,
     ui_catchup_max_task_ms: maxOf(during),
     ui_catchup_blocked_ms: round(during.reduce((s, t) => s + t.duration - 50, 0)),
     ui_load_max_task_ms: maxOf(v.tasks),
+    frame_gaps_over_33ms: gapsDuring.filter((g) => g.gap > 33.4).length,
+    frame_gaps_over_50ms: gapsDuring.filter((g) => g.gap > 50).length,
+    max_frame_gap_ms: round(Math.max(0, ...gapsDuring.map((g) => g.gap))),
     catchup_start_ms: round(v.catchupStart),
     todo_items_mounted: v.itemsMounted,
     long_tasks: v.tasks.map((t) => ({ start_ms: round(t.start), duration_ms: round(t.duration) })),
@@ -289,7 +308,8 @@ export const uiSuite: Suite = {
         progress(`visit ${i + 1}/${UI_CONFIG.visits}: a fresh profile joins and catches up`)
         const trace = process.env.UI_BENCH_TRACE ? { file: `${process.env.UI_BENCH_TRACE}.${i + 1}` } : null
         const v = summarize(await joinFresh(link, n, trace, progress))
-        progress(`  longest task during catch-up ${v.ui_catchup_max_task_ms} ms, ${v.ui_catchup_longtasks} over 50 ms, catch-up ${v.catchup_s} s`)
+        const gaps = `frame gaps over 33 ms ${v.frame_gaps_over_33ms} (longest ${v.max_frame_gap_ms} ms)`
+        progress(`  longest task during catch-up ${v.ui_catchup_max_task_ms} ms, ${v.ui_catchup_longtasks} over 50 ms, ${gaps}, catch-up ${v.catchup_s} s`)
         visits.push(v)
       }
       // One more visit, traced: how much of each long task was the UI thread's own work.
@@ -302,7 +322,7 @@ export const uiSuite: Suite = {
       for (const p of profiles) await rm(p, { recursive: true, force: true })
     }
 
-    const mid = (key: 'catchup_s' | 'ui_catchup_longtasks' | 'ui_catchup_max_task_ms' | 'ui_catchup_blocked_ms' | 'ui_load_max_task_ms') =>
+    const mid = (key: 'catchup_s' | 'ui_catchup_longtasks' | 'ui_catchup_max_task_ms' | 'ui_catchup_blocked_ms' | 'ui_load_max_task_ms' | 'frame_gaps_over_33ms') =>
       round(median(visits.map((v) => v[key])))
     const worst = round(Math.max(...visits.map((v) => v.ui_catchup_max_task_ms)))
     const json = {
@@ -320,11 +340,12 @@ export const uiSuite: Suite = {
       ui_catchup_longtasks: mid('ui_catchup_longtasks'),
       ui_catchup_blocked_ms: mid('ui_catchup_blocked_ms'),
       ui_load_max_task_ms: mid('ui_load_max_task_ms'),
+      frame_gaps_over_33ms: mid('frame_gaps_over_33ms'),
       ui_catchup_max_task_cpu_ms: traced?.max_cpu_ms ?? null,
       traced_visit: traced,
       visits,
     }
-    const each = (key: 'ui_catchup_max_task_ms' | 'ui_catchup_longtasks') => `each visit: ${visits.map((v) => v[key]).join(', ')}`
+    const each = (key: 'ui_catchup_max_task_ms' | 'ui_catchup_longtasks' | 'frame_gaps_over_33ms') => `each visit: ${visits.map((v) => v[key]).join(', ')}`
     const rows: BenchRow[] = [
       { measure: `catch-up of ${n.toLocaleString('en-US')} events (first progress → all shown)`, value: json.catchup_s, unit: 's', note: 'median' },
       rowWithTarget('longest UI-thread task during catch-up (median)', json.ui_catchup_max_task_ms, 'ms', UI_TARGETS.ui_catchup_max_task_ms, each('ui_catchup_max_task_ms')),
@@ -339,6 +360,7 @@ export const uiSuite: Suite = {
       },
       { measure: 'longest UI-thread task during catch-up, any length (traced visit)', value: traced?.max_wall_ms ?? null, unit: 'ms', note: 'wall time; the Long Tasks API sees only those over 50 ms' },
       { measure: 'todo items put into the page (first visit)', value: visits[0]?.todo_items_mounted ?? null, unit: '', note: 'the list renders a window' },
+      { measure: 'gaps between frames over 33 ms during catch-up (median)', value: json.frame_gaps_over_33ms, unit: '', note: each('frame_gaps_over_33ms') },
     ]
     return { summary: `${machine.cpus} cpus, load ${machine.load_avg_1m_start} → ${json.machine.load_avg_1m_end}, chromium ${browserVersion}, ${visits.length} visits, sender: ${senderSched}`, rows, json }
   },
