@@ -476,6 +476,7 @@ export class RoomSession {
         break
       case 'state-part':
         this.#patchParts.push(msg.changed)
+        this.#ackRendered() // the worker sends a few parts per frame (worker/log-worker.ts)
         break
       case 'state': {
         const parts = this.#patchParts.splice(0)

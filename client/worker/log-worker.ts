@@ -26,7 +26,7 @@ import { claimReplica, databaseFileName } from './replica-claim.ts'
 import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
 import { logSnapshot } from './snapshot.ts'
 import { StateHashPace } from './state-hash-pace.ts'
-import { type HeldTodos, holdPatch, splitPatch } from './todo-patch.ts'
+import { type HeldTodos, holdPatch, postInGroups, splitPatch } from './todo-patch.ts'
 import { TODO_PAGE } from '../components/todo/todo-window.ts'
 import { SnapshotPosts } from './snapshot-posts.ts'
 import { UiYield } from './ui-yield.ts'
@@ -114,9 +114,13 @@ const snapshotPosts = new SnapshotPosts({
       heldAfter(snapshot)
       if (Array.isArray(snapshot.todos)) post({ type: 'state', snapshot, progress: progress() })
       else {
-        // A big patch goes in parts, each a short task for the UI thread (todo-patch.ts).
+        // A big patch goes in parts, each a short task for the UI thread, a few per frame
+        // (todo-patch.ts): the UI acks parts as it does states (ui-yield.ts).
         const { parts, rest } = splitPatch(snapshot.todos)
-        for (const part of parts) post({ type: 'state-part', changed: part })
+        await postInGroups(parts, (part) => post({ type: 'state-part', changed: part }), () => {
+          uiYield.posted()
+          return uiYield.settled()
+        })
         post({ type: 'state', snapshot: { ...snapshot, todos: rest }, progress: progress() })
       }
     } catch (err) {

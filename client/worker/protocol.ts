@@ -20,8 +20,9 @@
  *                                 ◀───────────  links (link → replica, as each hello names it)
  *                                 ◀───────────  state (after every change; a big patch is
  *                                               preceded by state-part messages)
- *   rendered                      ───────────▶  the UI drew the last state: catch-up
- *                                               batches go on (ui-yield.ts)
+ *   rendered                      ───────────▶  the UI drew the last state (or state-part):
+ *                                               catch-up batches, and the next parts of a
+ *                                               big patch, go on (ui-yield.ts)
  */
 import type { ReplicaId, RoomId, TodoId } from '../../shared/ids.ts'
 import type { EventValue } from '../../shared/event.ts'

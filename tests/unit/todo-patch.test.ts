@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { TodoId } from '../../shared/ids.ts'
 import type { TodoView } from '../../client/worker/protocol.ts'
-import { PATCH_PART, applyTodoPatch, diffTodos, holdPatch, joinPatchParts, splitPatch } from '../../client/worker/todo-patch.ts'
+import { PATCH_PART, PARTS_PER_FRAME, applyTodoPatch, diffTodos, holdPatch, joinPatchParts, postInGroups, splitPatch } from '../../client/worker/todo-patch.ts'
 import { keepUnchanged } from '../../client/stores/keep-unchanged.ts'
 import { todo } from '../helpers/fixtures.ts'
 
@@ -124,6 +124,36 @@ describe('splitPatch and joinPatchParts (a big patch posted in parts)', () => {
     const patch = patchOf(3)
     expect(splitPatch(patch)).toEqual({ parts: [], rest: patch })
     expect(splitPatch(patch).rest).toBe(patch)
+  })
+})
+
+describe('postInGroups (parts posted a few per frame)', () => {
+  /** What happened, in order: each part posted, and each wait for a frame. */
+  async function run(parts: number[], perGroup?: number): Promise<string[]> {
+    const log: string[] = []
+    await postInGroups(parts, (p) => log.push(`part ${p}`), async () => void log.push('frame'), perGroup)
+    return log
+  }
+
+  it('posts every part in order, waiting for a frame after each full group but not after the last', async () => {
+    expect(await run([1, 2, 3, 4, 5, 6, 7], 3)).toEqual(['part 1', 'part 2', 'part 3', 'frame', 'part 4', 'part 5', 'part 6', 'frame', 'part 7'])
+    expect(await run([1, 2, 3, 4, 5, 6], 3)).toEqual(['part 1', 'part 2', 'part 3', 'frame', 'part 4', 'part 5', 'part 6'])
+  })
+
+  it('waits for no frame when the parts fit in one group (patches during a catch-up)', async () => {
+    expect(await run(Array.from({ length: PARTS_PER_FRAME }, (_, i) => i))).not.toContain('frame')
+    expect(await run([])).toEqual([])
+  })
+
+  it('holds the next group back until the frame is drawn', async () => {
+    const posted: number[] = []
+    let draw!: () => void
+    const done = postInGroups([1, 2, 3], (p) => posted.push(p), () => new Promise<void>((resolve) => (draw = resolve)), 2)
+    await Promise.resolve()
+    expect(posted).toEqual([1, 2])
+    draw()
+    await done
+    expect(posted).toEqual([1, 2, 3])
   })
 })
 
