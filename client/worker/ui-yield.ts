@@ -16,6 +16,7 @@
  *
  * Only catch-up batches wait (ReplicaNode's gatherFrames); local edits, queries and
  * handshakes never do. The cost is the UI's render time per snapshot, a few per second.
+ * The parts of a big patch wait the same way, a few per frame (todo-patch.ts postInGroups).
  */
 
 /** Longest a catch-up batch waits for the UI to render a snapshot. */
