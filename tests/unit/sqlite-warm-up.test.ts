@@ -1,7 +1,7 @@
 /**
- * warmUpSqlite (client/worker/sqlite-warm-up.ts) runs a catch-up's statements on a scratch
- * in-memory database of the same SQLite module and leaves nothing behind: the database is
- * closed, and a store opened on the module afterwards starts empty and works.
+ * warmUpSqlite (client/worker/sqlite-warm-up.ts) runs both sides of a catch-up on scratch
+ * in-memory databases of the same SQLite module and leaves nothing behind: the databases
+ * are closed, and a store opened on the module afterwards starts empty and works.
  */
 import { describe, expect, it } from 'vitest'
 import { WARM_UP_EVENTS, warmUpSqlite } from '../../client/worker/sqlite-warm-up.ts'
@@ -30,14 +30,15 @@ describe('warmUpSqlite', () => {
         }
       }),
     )
-    await warm
-    // open, WARM_UP_EVENTS / 1000 transactions, the read, close
-    expect(steps).toBe(3 + WARM_UP_EVENTS / 1000)
+    expect(await warm).toEqual({ received: WARM_UP_EVENTS })
+    // Writing: open, WARM_UP_EVENTS / 1000 transactions, the read, close. Receiving: open,
+    // the hello, WARM_UP_EVENTS / 1000 batches, the count, close.
+    expect(steps).toBe(3 + WARM_UP_EVENTS / 1000 + 4 + WARM_UP_EVENTS / 1000)
     expect(order.slice(0, 3)).toEqual(['step 1', 'count 0 while holding: false', 'step 2'])
     await store.close()
   })
 
-  it('writes and reads its events on a scratch database and closes it', async () => {
+  it('writes and reads its events on a scratch database, receives them in another, and closes both', async () => {
     const { sqlite3, wasm } = await memorySqliteApi()
     const opened: number[] = []
     const closed: number[] = []
@@ -49,8 +50,9 @@ describe('warmUpSqlite', () => {
         return value
       },
     })
-    await warmUpSqlite(api, wasm)
-    expect(opened).toHaveLength(1)
+    // Every event written is received, checked and stored again, as a catch-up would.
+    expect(await warmUpSqlite(api, wasm)).toEqual({ received: WARM_UP_EVENTS })
+    expect(opened).toHaveLength(2)
     expect(closed).toEqual(opened)
 
     const store = await openMemoryStore()
