@@ -53,7 +53,8 @@ function post(message: FromWorker): void {
     postMessage({ ...message, bytes: owned }, { transfer: [owned.buffer] })
   } else {
     postMessage(message)
-    if (message.type === 'state' || message.type === 'opened') uiYield.posted()
+    // What the UI draws, and acks once drawn (room-session.ts #ackRendered).
+    if (message.type === 'state' || message.type === 'state-part' || message.type === 'opened') uiYield.posted()
   }
 }
 
@@ -117,10 +118,7 @@ const snapshotPosts = new SnapshotPosts({
         // A big patch goes in parts, each a short task for the UI thread, a few per frame
         // (todo-patch.ts): the UI acks parts as it does states (ui-yield.ts).
         const { parts, rest } = splitPatch(snapshot.todos)
-        await postInGroups(parts, (part) => post({ type: 'state-part', changed: part }), () => {
-          uiYield.posted()
-          return uiYield.settled()
-        })
+        await postInGroups(parts, (part) => post({ type: 'state-part', changed: part }), () => uiYield.settled())
         post({ type: 'state', snapshot: { ...snapshot, todos: rest }, progress: progress() })
       }
     } catch (err) {
