@@ -38,3 +38,16 @@ function sameTodo(a: TodoView, b: TodoView): boolean {
     (a.clocks === b.clocks || JSON.stringify(a.clocks) === JSON.stringify(b.clocks))
   )
 }
+
+/**
+ * `previous` when `next` holds the same entries (a fresh copy of an unchanged record, as
+ * every snapshot brings the peers' names), else `next`. Assigned to a shallowRef, the
+ * unchanged record triggers nothing: the people panel does not re-render on each of the
+ * several snapshots a second a catch-up posts.
+ */
+export function keepUnchangedRecord<V>(previous: Readonly<Record<string, V>>, next: Readonly<Record<string, V>>): Readonly<Record<string, V>> {
+  const keys = Object.keys(next)
+  if (keys.length !== Object.keys(previous).length) return next
+  for (const k of keys) if (!Object.hasOwn(previous, k) || previous[k] !== next[k]) return next
+  return previous
+}

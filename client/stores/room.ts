@@ -18,7 +18,7 @@ import { ROOM_SUBJECT } from '../../shared/room-meta.ts'
 import { loadOwnName, normalizeName, OWN_NAME_KEY, saveOwnName } from '../rooms/own-name.ts'
 import { StorageFullError } from '../worker/storage-error.ts'
 import { useRoomsStore } from './rooms.ts'
-import { keepUnchanged } from './keep-unchanged.ts'
+import { keepUnchanged, keepUnchangedRecord } from './keep-unchanged.ts'
 import { applyTodoPatch } from '../worker/todo-patch.ts'
 import type { RoomAddress } from '../../shared/room-link.ts'
 import type { ActAction, TodoView } from '../worker/protocol.ts'
@@ -109,7 +109,7 @@ export const useRoomStore = defineStore('room', () => {
           eventCount.value = s.eventCount
           interpretation.value = s.interpretation
           stateHash.value = s.stateHash ?? '' // null: not in this snapshot (client/worker/state-hash-pace.ts); a later one has it
-          peerNames.value = s.peerNames
+          peerNames.value = keepUnchangedRecord(peerNames.value, s.peerNames)
           if (s.roomName !== roomName.value) {
             roomName.value = s.roomName
             rooms.noteName(next.room, s.roomName)

@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import type { TodoId } from '../../shared/ids.ts'
 import type { TodoView } from '../../client/worker/protocol.ts'
 import { PATCH_PART, PARTS_PER_FRAME, applyTodoPatch, diffTodos, holdPatch, joinPatchParts, postInGroups, splitPatch } from '../../client/worker/todo-patch.ts'
-import { keepUnchanged } from '../../client/stores/keep-unchanged.ts'
+import { keepUnchanged, keepUnchangedRecord } from '../../client/stores/keep-unchanged.ts'
 import { todo } from '../helpers/fixtures.ts'
 
 const view = (n: number, content: string, completed = false): TodoView => ({ id: todo(n), content, list: null, completed, churn: [], clocks: null })
@@ -175,5 +175,21 @@ describe('keepUnchanged', () => {
     expect(keepUnchanged(before, [churned])[0]).toBe(churned)
     const clocked = { ...view(1, 'a'), clocks: { content: { lamport: 1, author: 'r' }, list: null, completed: null } } as unknown as TodoView
     expect(keepUnchanged(before, [clocked])[0]).toBe(clocked)
+  })
+})
+
+describe('keepUnchangedRecord', () => {
+  it('a copy with the same entries gives back the record the UI holds', () => {
+    const before = { r1: 'ann', r2: 'bob' }
+    expect(keepUnchangedRecord(before, { r2: 'bob', r1: 'ann' })).toBe(before)
+    expect(keepUnchangedRecord({}, {})).toEqual({})
+  })
+
+  it('a changed, added or removed entry gives the new record', () => {
+    const before = { r1: 'ann', r2: 'bob' }
+    const nexts: Array<Record<string, string>> = [{ r1: 'ann', r2: 'bo' }, { r1: 'ann', r2: 'bob', r3: 'cy' }, { r1: 'ann' }, { r1: 'ann', r3: 'bob' }]
+    for (const next of nexts) {
+      expect(keepUnchangedRecord(before, next)).toBe(next)
+    }
   })
 })
