@@ -61,6 +61,8 @@ export const UI_CONFIG = {
   niceSender: !!process.env.UI_BENCH_NICE_SENDER,
   /** Fresh tabs that join one after another; each visit's numbers, and their median. */
   visits: Number(process.env.UI_BENCH_VISITS ?? 3),
+  /** UI_BENCH_PROBE=<ms>: a task of that much fixed work on the joining page's UI thread every PROBE_EVERY_MS (probeScript). */
+  probeMs: Number(process.env.UI_BENCH_PROBE ?? 0),
   /** Minutes allowed for generating and for catching up, each. */
   timeoutMinutes: 10,
 }
@@ -81,6 +83,37 @@ interface Visit {
   itemsMounted: number
   /** Gaps between animation frames over 20 ms: when each ended and how long it was. */
   frameGaps: Array<{ end: number; gap: number }>
+  /** With UI_CONFIG.probeMs: the probe's calibrated CPU cost and each run's start and wall time. */
+  probe: { costMs: number; runs: Array<{ start: number; wall: number }> } | null
+}
+
+/** How often the probe runs. */
+const PROBE_EVERY_MS = 100
+
+/**
+ * UI_BENCH_PROBE=<ms>: a control for the long tasks the app's own UI work shows. Every
+ * PROBE_EVERY_MS the joining page runs a task of fixed work, <ms> long on an idle core
+ * (calibrated at document start: the fastest of 15 runs), and notes how long it
+ * took. The work is the same every time, so whatever a run takes beyond its cost is time
+ * the UI thread waited to run: the machine's doing, not the app's. Probe runs over 50 ms
+ * during the catch-up say how often this machine stretches a short UI task past the
+ * target whatever the task does; the app's long tasks (the probe's own left out) are
+ * counted beside them. The probe adds <ms>/PROBE_EVERY_MS of a core to the UI thread, so
+ * these visits are a diagnosis, not the headline.
+ */
+function probeScript(targetMs: number): string {
+  // Scaled to the target three times over: the first runs are slower (V8 has not
+  // optimized the loop yet), and the fastest run is the one least disturbed.
+  return `{ const work = (n) => { let x = 1; for (let i = 0; i < n; i++) x = (x * 1.000001 + i) % 1e9; return x }
+    let n = 20000, cost = Infinity; window.__probeSink = 0
+    for (let i = 0; i < 8; i++) window.__probeSink += work(n)
+    for (let pass = 0; pass < 3; pass++) {
+      if (pass > 0) n = Math.max(1, Math.round(n * ${targetMs} / Math.max(cost, 0.01)))
+      cost = Infinity
+      for (let i = 0; i < 15; i++) { const t = performance.now(); window.__probeSink += work(n); cost = Math.min(cost, performance.now() - t) }
+    }
+    window.__probe = { costMs: cost, runs: [] }
+    setInterval(() => { const t = performance.now(); window.__probeSink += work(n); window.__probe.runs.push({ start: t, wall: performance.now() - t }) }, ${PROBE_EVERY_MS}) }`
 }
 
 /**
@@ -161,6 +194,7 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
       if (last >= 0 && t - last > 20) window.__frameGaps.push({ end: t, gap: t - last })
       last = t; requestAnimationFrame(onFrame) }; requestAnimationFrame(onFrame) }`,
   })
+  if (UI_CONFIG.probeMs > 0) await b.addInitScript({ content: probeScript(UI_CONFIG.probeMs) })
   await b.goto(link)
   await waitForEvents(b, events)
   await b.evaluate(() => performance.mark('peerlog:catchup-end'))
@@ -170,7 +204,8 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
     const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }>; __catchupStart: number }
     const itemsMounted = (window as unknown as { __itemsMounted: number }).__itemsMounted
     const frameGaps = (window as unknown as { __frameGaps: Array<{ end: number; gap: number }> }).__frameGaps
-    return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted, frameGaps }
+    const probe = (window as unknown as { __probe?: Visit['probe'] }).__probe ?? null
+    return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted, frameGaps, probe }
   })
 }
 
@@ -194,7 +229,11 @@ function threadCpu(events: TraceEvent[]): { tasks: Array<{ wall_ms: number; cpu_
 
 /** One visit's numbers: the catch-up window's long tasks, and the whole visit's. */
 function summarize(v: Visit) {
-  const during = v.tasks.filter((t) => t.start + t.duration >= v.catchupStart && t.start <= v.catchupEnd)
+  const inCatchup = (start: number, duration: number) => start + duration >= v.catchupStart && start <= v.catchupEnd
+  const probeRuns = (v.probe?.runs ?? []).filter((r) => inCatchup(r.start, r.wall))
+  // A long task that holds a probe run is the probe's, not the app's.
+  const isProbe = (t: LongTask) => probeRuns.some((r) => r.start >= t.start && r.start <= t.start + t.duration)
+  const during = v.tasks.filter((t) => inCatchup(t.start, t.duration) && !isProbe(t))
   const maxOf = (ts: LongTask[]) => round(Math.max(0, ...ts.map((t) => t.duration)))
   const gapsDuring = v.frameGaps.filter((g) => g.end >= v.catchupStart && g.end - g.gap <= v.catchupEnd)
   return {
@@ -209,6 +248,25 @@ function summarize(v: Visit) {
     catchup_start_ms: round(v.catchupStart),
     todo_items_mounted: v.itemsMounted,
     long_tasks: v.tasks.map((t) => ({ start_ms: round(t.start), duration_ms: round(t.duration) })),
+    probe: v.probe && {
+      cost_ms: round(v.probe.costMs),
+      runs: probeRuns.length,
+      over_50ms: probeRuns.filter((r) => r.wall > 50).length,
+      max_wall_ms: round(Math.max(0, ...probeRuns.map((r) => r.wall))),
+      walls_over_20ms: probeRuns.filter((r) => r.wall > 20).map((r) => round(r.wall)),
+    },
+  }
+}
+
+/** The probe's runs over all visits (UI_CONFIG.probeMs), beside the app's long tasks. */
+function probeTotals(visits: ReadonlyArray<ReturnType<typeof summarize>>) {
+  const probes = visits.flatMap((v) => (v.probe ? [v.probe] : []))
+  return {
+    cost_ms: round(median(probes.map((p) => p.cost_ms))),
+    runs: probes.reduce((sum, p) => sum + p.runs, 0),
+    over_50ms: probes.reduce((sum, p) => sum + p.over_50ms, 0),
+    max_wall_ms: round(Math.max(0, ...probes.map((p) => p.max_wall_ms))),
+    app_longtasks: visits.reduce((sum, v) => sum + v.ui_catchup_longtasks, 0),
   }
 }
 
@@ -312,6 +370,7 @@ export const uiSuite: Suite = {
         const v = summarize(await joinFresh(link, n, trace, progress))
         const gaps = `frame gaps over 40 ms ${v.frame_gaps_over_40ms} (longest ${v.max_frame_gap_ms} ms)`
         progress(`  longest task during catch-up ${v.ui_catchup_max_task_ms} ms, ${v.ui_catchup_longtasks} over 50 ms, ${gaps}, catch-up ${v.catchup_s} s`)
+        if (v.probe) progress(`  probe (${v.probe.cost_ms} ms of work): ${v.probe.over_50ms} of ${v.probe.runs} runs over 50 ms, longest ${v.probe.max_wall_ms} ms`)
         visits.push(v)
       }
       // One more visit, traced: how much of each long task was the UI thread's own work.
@@ -346,6 +405,7 @@ export const uiSuite: Suite = {
       frame_gaps_over_50ms_total: visits.reduce((sum, v) => sum + v.frame_gaps_over_50ms, 0),
       ui_catchup_max_task_cpu_ms: traced?.max_cpu_ms ?? null,
       traced_visit: traced,
+      probe: UI_CONFIG.probeMs > 0 ? probeTotals(visits) : null,
       visits,
     }
     const each = (key: 'ui_catchup_max_task_ms' | 'ui_catchup_longtasks' | 'frame_gaps_over_40ms') => `each visit: ${visits.map((v) => v[key]).join(', ')}`
@@ -371,6 +431,13 @@ export const uiSuite: Suite = {
         note: `longest gap per visit: ${visits.map((v) => v.max_frame_gap_ms).join(', ')} ms`,
       },
     ]
+    if (json.probe) {
+      const p = json.probe
+      rows.push(
+        { measure: `probe runs (${p.cost_ms} ms of fixed work) over 50 ms during catch-up (all visits)`, value: p.over_50ms, unit: '', note: `of ${p.runs} runs, longest ${p.max_wall_ms} ms` },
+        { measure: 'app tasks over 50 ms during catch-up, probe left out (all visits)', value: p.app_longtasks, unit: '', note: `in ${visits.length} visits` },
+      )
+    }
     return { summary: `${machine.cpus} cpus, load ${machine.load_avg_1m_start} → ${json.machine.load_avg_1m_end}, chromium ${browserVersion}, ${visits.length} visits, sender: ${senderSched}`, rows, json }
   },
 }
