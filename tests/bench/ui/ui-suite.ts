@@ -76,8 +76,29 @@ interface LongTask {
   duration: number
 }
 
+/** What the bench keeps of a long animation frame (PerformanceLongAnimationFrameTiming). */
+interface LongFrame {
+  start: number
+  duration: number
+  /** Of its tasks, the time beyond 50 ms each (the Long Tasks API's "blocking"). */
+  blocking: number
+  /** Style, layout and paint at its end. */
+  render: number
+  scripts: Array<{ what: string; duration: number }>
+}
+
+/** The fields of a long-animation-frame entry the bench reads (not yet in TypeScript's DOM types). */
+interface LoafEntry {
+  startTime: number
+  duration: number
+  blockingDuration: number
+  renderStart: number
+  scripts: Array<{ invokerType: string; invoker: string; sourceFunctionName: string; duration: number }>
+}
+
 interface Visit {
   tasks: LongTask[]
+  longFrames: LongFrame[]
   catchupStart: number
   catchupEnd: number
   itemsMounted: number
@@ -172,6 +193,20 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration })
     }).observe({ type: 'longtask', buffered: true })
+    // Long animation frames (over 50 ms from a task's start to the frame it led to) name
+    // the scripts that ran in them and split off the rendering: what each long task was.
+    const loaf = window as unknown as { __longFrames: LongFrame[] }
+    loaf.__longFrames = []
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as LoafEntry[])
+        loaf.__longFrames.push({
+          start: e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration,
+          render: e.renderStart > 0 ? e.startTime + e.duration - e.renderStart : 0,
+          scripts: e.scripts.map((sc) => ({ what: `${sc.invokerType} ${sc.invoker}${sc.sourceFunctionName ? ` (${sc.sourceFunctionName})` : ''}`, duration: sc.duration })),
+        })
+    }).observe({ type: 'long-animation-frame', buffered: true })
     // The catch-up starts when the progress bar first shows up. Also counted: todo items
     // put into the page (each one mounted costs; a page of them should be mounted once).
     ;(window as unknown as { __itemsMounted: number }).__itemsMounted = 0
@@ -205,7 +240,8 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
     const itemsMounted = (window as unknown as { __itemsMounted: number }).__itemsMounted
     const frameGaps = (window as unknown as { __frameGaps: Array<{ end: number; gap: number }> }).__frameGaps
     const probe = (window as unknown as { __probe?: Visit['probe'] }).__probe ?? null
-    return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted, frameGaps, probe }
+    const longFrames = (window as unknown as { __longFrames: LongFrame[] }).__longFrames
+    return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted, frameGaps, probe, longFrames }
   })
 }
 
@@ -248,6 +284,16 @@ function summarize(v: Visit) {
     catchup_start_ms: round(v.catchupStart),
     todo_items_mounted: v.itemsMounted,
     long_tasks: v.tasks.map((t) => ({ start_ms: round(t.start), duration_ms: round(t.duration) })),
+    /** The long animation frames that hold the catch-up's long tasks. */
+    blocking_frames: v.longFrames
+      .filter((f) => during.some((t) => t.start >= f.start - 1 && t.start <= f.start + f.duration))
+      .map((f) => ({
+        at_ms: round(f.start - v.catchupStart),
+        duration_ms: round(f.duration),
+        blocking_ms: round(f.blocking),
+        render_ms: round(f.render),
+        scripts: f.scripts.filter((sc) => sc.duration >= 1).map((sc) => `${sc.what} ${round(sc.duration)} ms`),
+      })),
     probe: v.probe && {
       cost_ms: round(v.probe.costMs),
       runs: probeRuns.length,
@@ -370,6 +416,7 @@ export const uiSuite: Suite = {
         const v = summarize(await joinFresh(link, n, trace, progress))
         const gaps = `frame gaps over 40 ms ${v.frame_gaps_over_40ms} (longest ${v.max_frame_gap_ms} ms)`
         progress(`  longest task during catch-up ${v.ui_catchup_max_task_ms} ms, ${v.ui_catchup_longtasks} over 50 ms, ${gaps}, catch-up ${v.catchup_s} s`)
+        for (const f of v.blocking_frames) progress(`    long frame at +${f.at_ms} ms: ${f.duration_ms} ms, render ${f.render_ms} ms; ${f.scripts.join(', ') || 'no script over 1 ms'}`)
         if (v.probe) progress(`  probe (${v.probe.cost_ms} ms of work): ${v.probe.over_50ms} of ${v.probe.runs} runs over 50 ms, longest ${v.probe.max_wall_ms} ms`)
         visits.push(v)
       }
