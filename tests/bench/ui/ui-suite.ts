@@ -25,7 +25,8 @@
  * 50 ms), ui_catchup_blocked_ms (the sum of each long task's time beyond 50 ms),
  * ui_load_max_task_ms, catchup_s, events, todos, and `visits` with each visit's numbers
  * and long tasks, and (blocking_frames) the long animation frames that hold the catch-up's
- * long tasks, with the scripts that ran in them. UI_BENCH_TRACE=<file> traces each visit into <file>.1, <file>.2, ….
+ * long tasks, with the scripts that ran in them. UI_BENCH_TRACE=<file> traces each visit
+ * into <file>.1, <file>.2, ….
  *
  * Then one more visit is traced (Chrome's trace, not the Long Tasks API), to split each
  * long task into the UI thread's own CPU time and time spent waiting for a core:
