@@ -41,7 +41,7 @@ import { BroadcastTransport } from './broadcast-transport.ts'
 import { PRESENCE_INTERVAL_MS, PRESENCE_TTL_MS, PresenceBook, type RelayedPeer } from './presence-book.ts'
 import type { LinkKind, PeerTransport } from './peer-transport.ts'
 import { type ActAction, type FromWorker, type LogSnapshot, type ToWorker, isFromWorker } from '../worker/protocol.ts'
-import { type TodoPatch, joinPatchParts } from '../worker/todo-patch.ts'
+import type { TodoPatch } from '../worker/todo-patch.ts'
 import { StorageFullError } from '../worker/storage-error.ts'
 import type { InterpretationName } from '../../shared/interpretations/interpretation.ts'
 import { afterNextFrame } from '../after-next-frame.ts'
@@ -65,7 +65,13 @@ export interface PeerLink {
 }
 
 export interface RoomSessionListener {
+  /**
+   * The log's state. After a snapshot's `snapshotPart`s its `todos` is the patch's last
+   * part: the listener applies it with those (worker/todo-patch.ts PatchInParts).
+   */
   snapshot(s: LogSnapshot): void
+  /** A part of the next snapshot's todo patch, sent ahead of it (worker/todo-patch.ts splitPatch). */
+  snapshotPart(changed: TodoPatch['changed']): void
   replica(id: ReplicaId): void
   signaling(status: SignalingStatus): void
   peers(links: PeerLink[]): void
@@ -160,8 +166,6 @@ export class RoomSession {
   #closed = false
   /** An answer to the worker for the last snapshot is waiting for the next frame (#ackRendered). */
   #ackScheduled = false
-  /** Parts of the next state's patch, received ahead of it (worker/todo-patch.ts splitPatch). */
-  readonly #patchParts: Array<TodoPatch['changed']> = []
   /** Sync channels go to the worker; false once a transfer failed (or the test setting). */
   #channelsToWorker: boolean
 
@@ -475,14 +479,11 @@ export class RoomSession {
         this.#ackRendered()
         break
       case 'state-part':
-        this.#patchParts.push(msg.changed)
+        listener.snapshotPart(msg.changed)
         this.#ackRendered() // the worker sends a few parts per frame (worker/log-worker.ts)
         break
       case 'state': {
-        const parts = this.#patchParts.splice(0)
-        const { todos } = msg.snapshot
-        if (parts.length > 0 && Array.isArray(todos)) console.warn('[room-session] patch parts before a full list dropped')
-        listener.snapshot(parts.length > 0 && !Array.isArray(todos) ? { ...msg.snapshot, todos: joinPatchParts(parts, todos) } : msg.snapshot)
+        listener.snapshot(msg.snapshot)
         // In the same task: one frame draws both (worker/snapshot-posts.ts).
         if (msg.progress) listener.progress(msg.progress.received, msg.progress.expected)
         this.#ackRendered()

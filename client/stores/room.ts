@@ -19,7 +19,7 @@ import { loadOwnName, normalizeName, OWN_NAME_KEY, saveOwnName } from '../rooms/
 import { StorageFullError } from '../worker/storage-error.ts'
 import { useRoomsStore } from './rooms.ts'
 import { keepUnchanged, keepUnchangedRecord } from './keep-unchanged.ts'
-import { applyTodoPatch } from '../worker/todo-patch.ts'
+import { PatchInParts, applyTodoPatch } from '../worker/todo-patch.ts'
 import type { RoomAddress } from '../../shared/room-link.ts'
 import type { ActAction, TodoView } from '../worker/protocol.ts'
 import { type DagWindow, type PeerLink, type RelayedPeer, RoomSession, type SignalingStatus } from '../net/room-session.ts'
@@ -92,6 +92,8 @@ export const useRoomStore = defineStore('room', () => {
   /** The lists in use, sorted, for suggestions when moving a todo. */
   const lists = shallowRef<readonly string[]>([])
   let session: RoomSession | null = null
+  /** The parts of a todo patch received so far, until the snapshot that ends it. */
+  let patchInParts: PatchInParts | null = null
 
   function join(next: RoomAddress): void {
     leave()
@@ -102,8 +104,12 @@ export const useRoomStore = defineStore('room', () => {
       next,
       {
         snapshot: (s) => {
+          const parts = patchInParts
+          patchInParts = null
+          if (parts && Array.isArray(s.todos)) console.warn('[room] patch parts before a full list dropped')
           // Unchanged items keep their object, so Vue re-renders only the changed ones.
-          todos.value = Array.isArray(s.todos) ? keepUnchanged(todos.value, s.todos) : applyTodoPatch(todos.value, s.todos)
+          if (Array.isArray(s.todos)) todos.value = keepUnchanged(todos.value, s.todos)
+          else todos.value = parts ? parts.finish(s.todos) : applyTodoPatch(todos.value, s.todos)
           if (s.counts.total !== counts.value.total || s.counts.active !== counts.value.active) counts.value = s.counts
           if (s.lists.join('\n') !== lists.value.join('\n')) lists.value = s.lists // unchanged: no re-render
           eventCount.value = s.eventCount
@@ -117,6 +123,8 @@ export const useRoomStore = defineStore('room', () => {
           void writeOwnName()
           snapshots.value++
         },
+        // Applied as it arrives, not all in the task of the snapshot it belongs to.
+        snapshotPart: (changed) => (patchInParts ??= new PatchInParts(todos.value)).add(changed),
         progress: (received, expected) => (progress.value = { received, expected }),
         replica: (id) => (replica.value = id),
         signaling: (s) => (signaling.value = s),
@@ -169,6 +177,7 @@ export const useRoomStore = defineStore('room', () => {
   function leave(): void {
     session?.close()
     session = null
+    patchInParts = null
     address.value = null
     replica.value = null
     todos.value = []

@@ -140,7 +140,7 @@ export const PATCH_PART = 256
  * catch-up batch's ~1,800 new todos in one message made one 7–9 ms task on the UI
  * thread, stretched past 50 ms whenever the busy machine took its core away (Chrome
  * traces, `npm run bench -- ui`). In parts, each task is about a millisecond and the
- * UI joins them (joinPatchParts) when the state arrives.
+ * UI applies each as it arrives (PatchInParts), the last with the state.
  */
 export function splitPatch(patch: TodoPatch, size = PATCH_PART): { parts: Array<TodoPatch['changed']>; rest: TodoPatch } {
   const parts: Array<TodoPatch['changed']> = []
@@ -169,6 +169,61 @@ export async function postInGroups<T>(parts: readonly T[], post: (part: T) => vo
   for (let i = 0; i < parts.length; i++) {
     post(parts[i]!)
     if ((i + 1) % perGroup === 0 && i + 1 < parts.length) await frameDrawn()
+  }
+}
+
+/**
+ * A patch posted in parts, applied part by part as they arrive on the UI thread, so the
+ * task that receives the state ending it does not apply the whole patch at once. At the
+ * end of a 100k-event catch-up that patch brings the ~23k todos held back from the UI:
+ * joining the parts and applying them in that one task took ~4 of its 12-14 ms of CPU
+ * (Chrome CPU profiles, `npm run bench -- ui`), and the risk of a task being stretched
+ * past 50 ms on a busy machine grows with its length (the bench's UI_BENCH_PROBE).
+ *
+ * Each part is applied to a copy of `previous` the way applyTodoPatch's shortcut applies a
+ * whole patch (an edit in its own slot, a new todo pushed at the end), once every entry of
+ * the part passes the shortcut's check against `previous`. If one does not (a todo moved),
+ * or the state brings gone ids, finish() applies the joined patch to `previous` instead:
+ * the result is always applyTodoPatch(previous, joinPatchParts(parts, rest)).
+ */
+export class PatchInParts {
+  readonly #previous: readonly TodoView[]
+  readonly #parts: Array<TodoPatch['changed']> = []
+  /** `previous` with the parts so far applied; null once a part needs the general rebuild. */
+  #draft: TodoView[] | null
+
+  constructor(previous: readonly TodoView[]) {
+    this.#previous = previous
+    this.#draft = previous.slice()
+  }
+
+  add(part: TodoPatch['changed']): void {
+    this.#parts.push(part)
+    if (this.#draft !== null && !this.#applyInPlace(part)) this.#draft = null
+  }
+
+  /** The list once `rest` (the patch that came with the state) is applied too. */
+  finish(rest: TodoPatch): TodoView[] {
+    if (this.#draft !== null && rest.gone.length === 0 && this.#applyInPlace(rest.changed)) return this.#draft
+    return applyTodoPatch(this.#previous, joinPatchParts(this.#parts, rest))
+  }
+
+  /** Applies `changed` to the draft if every entry passes the shortcut's check; false (draft untouched) if not. */
+  #applyInPlace(changed: TodoPatch['changed']): boolean {
+    const previous = this.#previous
+    const draft = this.#draft!
+    const n = previous.length
+    // Indexed loops, as in inPlaceOrAppended (V8's interpreter runs this).
+    for (let k = 0; k < changed.length; k++) {
+      const c = changed[k]!
+      if (c[0] < n && previous[c[0]]!.id !== c[1].id) return false
+    }
+    for (let k = 0; k < changed.length; k++) {
+      const c = changed[k]!
+      if (c[0] < n) draft[c[0]] = c[1]
+      else draft.push(c[1])
+    }
+    return true
   }
 }
 

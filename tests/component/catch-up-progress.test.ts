@@ -6,7 +6,9 @@
  *   - nothing is shown while no catch-up is under way;
  *   - during one, "Catching up: received / expected events" and a progress bar with the
  *     same numbers, labelled by that text and announced politely (role="status");
- *   - it goes away when the catch-up ends.
+ *   - it goes away when the catch-up ends;
+ *   - the todos held back from the UI during it arrive at its end, in parts, and all of
+ *     them are then in the store.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type VueWrapper, flushPromises, mount } from '@vue/test-utils'
@@ -14,8 +16,11 @@ import { createPinia, setActivePinia } from 'pinia'
 import CatchUpProgress from '../../client/components/room/CatchUpProgress.vue'
 import { useRoomStore } from '../../client/stores/room.ts'
 import { FakeRoomSession } from '../helpers/fake-room-session.ts'
-import { replica } from '../helpers/fixtures.ts'
+import { replica, todo } from '../helpers/fixtures.ts'
 import type { RoomId } from '../../shared/ids.ts'
+import type { TodoView } from '../../client/worker/protocol.ts'
+
+const todoView = (n: number): TodoView => ({ id: todo(n), content: `todo ${n}`, list: null, completed: false, churn: [], clocks: null })
 
 vi.mock('../../client/net/room-session.ts', async (original) => ({
   ...(await original<typeof import('../../client/net/room-session.ts')>()),
@@ -60,5 +65,26 @@ describe('catch-up progress', () => {
     expect(box.get('label').attributes('for')).toBe(bar.attributes('id'))
     await progress(0, 0) // over
     expect(wrapper!.find('[data-testid="catch-up"]').exists()).toBe(false)
+  })
+})
+
+describe('the todos held back during a catch-up', () => {
+  it('arrive at its end in parts ahead of the state, and the store then holds every one, in order', async () => {
+    const room = useRoomStore()
+    const held = Array.from({ length: 3 }, (_, i) => todoView(i))
+    session.push({ todos: held, counts: { total: 3, active: 3 } })
+    const rest = Array.from({ length: 600 }, (_, j) => todoView(3 + j))
+    const changed = rest.map((t, j) => [3 + j, t] as [number, TodoView])
+    session.listener.snapshotPart(changed.slice(0, 256))
+    session.listener.snapshotPart(changed.slice(256, 512))
+    expect(room.todos).toHaveLength(3) // applied when the state that ends the patch arrives
+    session.push({ todos: { changed: changed.slice(512), gone: [] }, counts: { total: 603, active: 603 } })
+    expect(room.todos).toEqual([...held, ...rest])
+    held.forEach((t, i) => expect(room.todos[i]).toBe(t)) // unchanged todos keep their object
+
+    // The next patch starts afresh: a single state with one edit.
+    session.push({ todos: { changed: [[1, { ...held[1]!, completed: true }]], gone: [] } })
+    expect(room.todos[1]!.completed).toBe(true)
+    expect(room.todos).toHaveLength(603)
   })
 })

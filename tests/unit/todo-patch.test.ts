@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { TodoId } from '../../shared/ids.ts'
 import type { TodoView } from '../../client/worker/protocol.ts'
-import { PATCH_PART, PARTS_PER_FRAME, applyTodoPatch, diffTodos, holdPatch, joinPatchParts, postInGroups, splitPatch } from '../../client/worker/todo-patch.ts'
+import { PATCH_PART, PARTS_PER_FRAME, PatchInParts, applyTodoPatch, diffTodos, holdPatch, joinPatchParts, postInGroups, splitPatch } from '../../client/worker/todo-patch.ts'
 import { keepUnchanged, keepUnchangedRecord } from '../../client/stores/keep-unchanged.ts'
 import { todo } from '../helpers/fixtures.ts'
 
@@ -124,6 +124,52 @@ describe('splitPatch and joinPatchParts (a big patch posted in parts)', () => {
     const patch = patchOf(3)
     expect(splitPatch(patch)).toEqual({ parts: [], rest: patch })
     expect(splitPatch(patch).rest).toBe(patch)
+  })
+})
+
+describe('PatchInParts (a patch applied part by part as its parts arrive)', () => {
+  /** Applies `patch` cut into parts of `size`, part by part. */
+  function inParts(before: readonly TodoView[], patch: ReturnType<typeof diffTodos>, size: number): TodoView[] {
+    const { parts, rest } = splitPatch(patch, size)
+    const assembled = new PatchInParts(before)
+    for (const part of parts) assembled.add(part)
+    return assembled.finish(rest)
+  }
+
+  it('gives what applying the whole patch at once gives, for any change and any part size', () => {
+    const state = fc.array(fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }), { minLength: 0, maxLength: 40 })
+    fc.assert(
+      fc.property(state, state, fc.array(fc.nat(39)), fc.integer({ min: 1, max: 12 }), fc.boolean(), (was, now, moved, size, withSentinel) => {
+        const list = (versions: Array<number | null>) => versions.flatMap((v, i) => (v === null ? [] : [view(i, `todo ${i} v${v}`, v % 2 === 1)]))
+        const before = list(was)
+        let after = list(now)
+        // Some todos move to the end (their creation arrived late): the in-place shortcut must not apply.
+        const movers = after.filter((t) => moved.includes(parseInt(t.id.slice(-2), 16)))
+        after = [...after.filter((t) => !movers.includes(t)), ...movers.map((t) => view(parseInt(t.id.slice(-2), 16), `${t.content} moved`))]
+        const dirty = new Set<TodoId>(movers.map((t) => t.id))
+        for (let i = 0; i < Math.max(was.length, now.length); i++) if ((was[i] ?? null) !== (now[i] ?? null)) dirty.add(todo(i))
+        if (withSentinel) dirty.add(todo(1_000_000)) // an id that never was: gone
+        const patch = diffTodos(after, dirty, same)
+        const copy = before.slice()
+        const next = inParts(before, patch, size)
+        expect(next).toEqual(applyTodoPatch(before, patch))
+        expect(next).toEqual(after)
+        expect(before).toEqual(copy) // the list the UI holds is never changed in place
+        next.forEach((t) => {
+          if (!dirty.has(t.id)) expect(before).toContain(t) // unchanged: the same object
+        })
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it("a catch-up's end: thousands of new todos after the few the UI held", () => {
+    const before = Array.from({ length: 20 }, (_, i) => view(i, `todo ${i}`))
+    const after = [...before, ...Array.from({ length: 3000 }, (_, j) => view(20 + j, `new ${j}`))]
+    const patch = diffTodos(after, new Set(after.slice(20).map((t) => t.id)), same)
+    const next = inParts(before, patch, PATCH_PART)
+    expect(next).toEqual(after)
+    next.slice(0, 20).forEach((t, i) => expect(t).toBe(before[i]))
   })
 })
 
