@@ -273,7 +273,7 @@ function summarize(v: Visit) {
   const isProbe = (t: LongTask) => probeRuns.some((r) => r.start >= t.start && r.start <= t.start + t.duration)
   const during = v.tasks.filter((t) => inCatchup(t.start, t.duration) && !isProbe(t))
   const maxOf = (ts: LongTask[]) => round(Math.max(0, ...ts.map((t) => t.duration)))
-  const gapsDuring = v.frameGaps.filter((g) => g.end >= v.catchupStart && g.end - g.gap <= v.catchupEnd)
+  const gapsDuring = v.frameGaps.filter((g) => inCatchup(g.end - g.gap, g.gap))
   return {
     catchup_s: round((v.catchupEnd - v.catchupStart) / 1000),
     ui_catchup_longtasks: during.length,
