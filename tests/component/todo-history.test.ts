@@ -111,6 +111,33 @@ describe('TodoHistory', () => {
     expect(w.findAll('[data-testid="history-entry"]')).toHaveLength(2)
   })
 
+  it('holds the trail still during a catch-up, says so, and refreshes it once after', async () => {
+    const e1 = ev([], { author: A, type: 'create' })
+    const e2 = ev([e1], { author: B, type: 'set_content', value: 'milk' })
+    const { w, history } = await mountAndChoose(await historyOf(e1))
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    room.progress = { received: 10, expected: 100 }
+    await flushPromises()
+    expect(w.find('[data-testid="history-catching-up"]').exists()).toBe(true)
+    history.mockResolvedValue(await historyOf(e1, e2))
+    for (const n of [1, 2, 3]) {
+      room.eventCount = n
+      await flushPromises()
+      vi.runOnlyPendingTimers() // a pause between snapshots: no query during a catch-up
+      await flushPromises()
+    }
+    expect(history).toHaveBeenCalledTimes(1)
+    room.progress = { received: 100, expected: 100 }
+    await flushPromises()
+    vi.useRealTimers()
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))) // released after a frame
+    await new Promise((resolve) => setTimeout(resolve, 200)) // the debounced query
+    await flushPromises()
+    expect(history).toHaveBeenCalledTimes(2)
+    expect(w.findAll('[data-testid="history-entry"]')).toHaveLength(2)
+    expect(w.find('[data-testid="history-catching-up"]').exists()).toBe(false)
+  })
+
   it('keeps a chosen todo that was deleted choosable', async () => {
     const { w } = await mountAndChoose(await historyOf(ev([], { author: A, type: 'create' })))
     holdTodos(room, [view(todo(2), 'walk the dog')])
