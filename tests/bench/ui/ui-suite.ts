@@ -25,7 +25,8 @@
  * 50 ms), ui_catchup_blocked_ms (the sum of each long task's time beyond 50 ms),
  * ui_load_max_task_ms, catchup_s, events, todos, and `visits` with each visit's numbers
  * and long tasks, and (blocking_frames) the long animation frames that hold the catch-up's
- * long tasks, with the scripts that ran in them. UI_BENCH_TRACE=<file> traces each visit
+ * long tasks, with the scripts that ran in them (each named with the app file it came
+ * from, or "the bench" for the bench's own init scripts). UI_BENCH_TRACE=<file> traces each visit
  * into <file>.1, <file>.2, ….
  *
  * Then one more visit is traced (Chrome's trace, not the Long Tasks API), to split each
@@ -95,7 +96,7 @@ interface LoafEntry {
   duration: number
   blockingDuration: number
   renderStart: number
-  scripts: Array<{ invokerType: string; invoker: string; sourceFunctionName: string; duration: number }>
+  scripts: Array<{ invokerType: string; invoker: string; sourceFunctionName: string; sourceURL: string; duration: number }>
 }
 
 interface Visit {
@@ -206,7 +207,12 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
           duration: e.duration,
           blocking: e.blockingDuration,
           render: e.renderStart > 0 ? e.startTime + e.duration - e.renderStart : 0,
-          scripts: e.scripts.map((sc) => ({ what: `${sc.invokerType} ${sc.invoker}${sc.sourceFunctionName ? ` (${sc.sourceFunctionName})` : ''}`, duration: sc.duration })),
+          // Where the script came from: one of the app's files, or (no URL) one of the
+          // bench's own init scripts, such as the frame-gap loop below.
+          scripts: e.scripts.map((sc) => ({
+            what: `${sc.invokerType} ${sc.invoker}${sc.sourceFunctionName ? ` (${sc.sourceFunctionName})` : ''} from ${sc.sourceURL ? sc.sourceURL.split('/').pop() : 'the bench'}`,
+            duration: sc.duration,
+          })),
         })
     }).observe({ type: 'long-animation-frame', buffered: true })
     // The catch-up starts when the progress bar first shows up. Also counted: todo items
