@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { WARM_UP_EVENTS, warmUpSqlite } from '../../client/worker/sqlite-warm-up.ts'
 import { memorySqliteApi, openMemoryStore } from '../helpers/open-memory-sqlite.ts'
 import { chain } from '../helpers/fixtures.ts'
+import { nextTask } from '../../client/worker/next-task.ts'
 
 describe('warmUpSqlite', () => {
   it('runs each step inside SqliteEventStore.exclusive, letting the store’s own calls in between steps', async () => {
@@ -36,6 +37,25 @@ describe('warmUpSqlite', () => {
     expect(steps).toBe(3 + WARM_UP_EVENTS / 1000 + 4 + WARM_UP_EVENTS / 1000)
     expect(order.slice(0, 3)).toEqual(['step 1', 'count 0 while holding: false', 'step 2'])
     await store.close()
+  })
+
+  it('starts each step in a task of its own, so messages arriving meanwhile wait for one step', async () => {
+    // SQLite's calls on :memory: complete synchronously: without a yield the warm-up is
+    // one chain of microtasks, and a worker message waits for all of it.
+    const { sqlite3, wasm } = await memorySqliteApi()
+    let steps = 0
+    let done = false
+    const warm = warmUpSqlite(sqlite3, wasm, (fn) => {
+      steps++
+      return fn()
+    }).then((r) => ((done = true), r))
+    let tasks = 0
+    while (!done) {
+      await nextTask() // a message handled between steps
+      tasks++
+    }
+    expect(await warm).toEqual({ received: WARM_UP_EVENTS })
+    expect(tasks).toBeGreaterThanOrEqual(steps - 1)
   })
 
   it('writes and reads its events on a scratch database, receives them in another, and closes both', async () => {
