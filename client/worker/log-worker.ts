@@ -220,7 +220,7 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   // A replica with no events is about to catch up, if its room has history: compile
   // SQLite's hot code now, before any link (sqlite-warm-up.ts). After the first snapshot.
   if ((await store.count()) === 0) {
-    setTimeout(() => void warmUpOpfsSqlite(store).catch((err: unknown) => logger.warn('SQLite warm-up failed', { err })), 0)
+    setTimeout(() => void warmUpOpfsSqlite(store, catchingUp).catch((err: unknown) => logger.warn('SQLite warm-up failed', { err })), 0)
   }
 }
 

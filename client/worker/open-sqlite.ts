@@ -50,11 +50,12 @@ export function takeVfsError(): unknown {
 
 /**
  * Warms this worker's SQLite module up on a scratch in-memory database (sqlite-warm-up.ts),
- * each step while `store` (the worker's store, on the same module) runs none of its calls.
+ * each step while `store` (the worker's store, on the same module) runs none of its calls;
+ * no further step once `stop()` (a real catch-up has begun).
  */
-export async function warmUpOpfsSqlite(store: SqliteEventStore): Promise<void> {
+export async function warmUpOpfsSqlite(store: SqliteEventStore, stop: () => boolean): Promise<void> {
   const { sqlite3, wasm } = await opfsSqlite()
-  await warmUpSqlite(sqlite3, wasm, (fn) => store.exclusive(fn))
+  await warmUpSqlite(sqlite3, wasm, (fn) => store.exclusive(fn), stop)
 }
 
 /** The wa-sqlite API with the OPFS VFS registered; created once per worker. */

@@ -50,9 +50,36 @@ export type Hold = <T>(fn: () => Promise<T>) => Promise<T>
  * in a task and a `hold` of its own, so a message that arrives meanwhile (a local edit, a
  * peer's hello) and the store calls it makes wait for one step, not for the whole warm-up.
  */
-export async function warmUpSqlite(sqlite3: SQLiteAPI, wasm: SqliteWasm, holdStore: Hold = (fn) => fn()): Promise<{ received: number }> {
+export async function warmUpSqlite(
+  sqlite3: SQLiteAPI,
+  wasm: SqliteWasm,
+  holdStore: Hold = (fn) => fn(),
+  stop: () => boolean = () => false,
+): Promise<{ received: number; stopped: boolean }> {
   const hold = inTaskOfItsOwn(holdStore)
-  const { store, log } = await hold(() => openScratch(sqlite3, wasm))
+  const step: Hold = (fn) =>
+    hold(() => {
+      if (stop()) throw new WarmUpStopped()
+      return fn()
+    })
+  try {
+    return { received: await warmUpSteps(sqlite3, wasm, step, hold), stopped: false }
+  } catch (err) {
+    if (err instanceof WarmUpStopped) return { received: 0, stopped: true }
+    throw err
+  }
+}
+
+/**
+ * Thrown by a step once `stop()` is true: a real catch-up has begun, so the rest of the
+ * warm-up would only compete with it for the CPU. With each step in a task of its own
+ * (below), the warm-up spreads over more wall time and could still be running then.
+ */
+class WarmUpStopped extends Error {}
+
+/** The steps (`step`: stops when asked; `hold`: closing, always taken). */
+async function warmUpSteps(sqlite3: SQLiteAPI, wasm: SqliteWasm, step: Hold, hold: Hold): Promise<number> {
+  const { store, log } = await step(() => openScratch(sqlite3, wasm))
   let sent: TodoEvent[]
   try {
     for (let done = 0; done < WARM_UP_EVENTS; done += WARM_UP_BATCH) {
@@ -61,14 +88,14 @@ export async function warmUpSqlite(sqlite3: SQLiteAPI, wasm: SqliteWasm, holdSto
         const todo = (i >> 2).toString(16).padStart(32, '0') as TodoId
         actions.push({ todo, type: ['create', 'set_content', 'add_to_list', 'complete'][i & 3]!, value: i % 4 === 0 ? null : i % 4 === 3 ? true : `warm-up ${i}`, time: 0 })
       }
-      await hold(() => log.authorMany(AUTHOR, actions))
+      await step(() => log.authorMany(AUTHOR, actions))
     }
     // The reads a sender's catch-up makes.
-    sent = await hold(() => store.eventsAfterFrom(new Map(), null, WARM_UP_EVENTS, WARM_UP_EVENTS))
+    sent = await step(() => store.eventsAfterFrom(new Map(), null, WARM_UP_EVENTS, WARM_UP_EVENTS))
   } finally {
     await hold(() => store.close())
   }
-  return { received: await receive(sqlite3, wasm, hold, sent) }
+  return receive(sqlite3, wasm, step, hold, sent)
 }
 
 /**
@@ -106,22 +133,22 @@ async function openScratch(sqlite3: SQLiteAPI, wasm: SqliteWasm): Promise<{ stor
  * checked and stored as a catch-up's are (ReplicaNode applies a batch's store effect
  * the same way).
  */
-async function receive(sqlite3: SQLiteAPI, wasm: SqliteWasm, hold: Hold, events: readonly TodoEvent[]): Promise<number> {
-  const { store, log } = await hold(() => openScratch(sqlite3, wasm))
+async function receive(sqlite3: SQLiteAPI, wasm: SqliteWasm, step: Hold, hold: Hold, events: readonly TodoEvent[]): Promise<number> {
+  const { store, log } = await step(() => openScratch(sqlite3, wasm))
   try {
     const engine = new SyncEngine({ replica: RECEIVER, room: ROOM, store, log: consoleLogger('sqlite-warm-up') })
-    await hold(async () => {
+    await step(async () => {
       await engine.peerConnected(PEER)
       await engine.receive(PEER, encodeMessage({ type: 'hello', replica: AUTHOR, room: ROOM, clock: new Map(), heads: [] }))
     })
     const half = WARM_UP_BATCH / 2
     for (let at = 0; at < events.length; at += WARM_UP_BATCH) {
       const frames = [at, at + half].map((from) => encodeMessage({ type: 'events', events: events.slice(from, from + half).map(encodeEvent) }))
-      await hold(async () => {
+      await step(async () => {
         for (const effect of await engine.receiveMany(PEER, frames)) if (effect.type === 'store') await log.ingest(effect.events, effect.stored)
       })
     }
-    return await hold(() => store.count())
+    return await step(() => store.count())
   } finally {
     await hold(() => store.close())
   }

@@ -31,7 +31,7 @@ describe('warmUpSqlite', () => {
         }
       }),
     )
-    expect(await warm).toEqual({ received: WARM_UP_EVENTS })
+    expect(await warm).toEqual({ received: WARM_UP_EVENTS, stopped: false })
     // Writing: open, WARM_UP_EVENTS / 1000 transactions, the read, close. Receiving: open,
     // the hello, WARM_UP_EVENTS / 1000 batches, the count, close.
     expect(steps).toBe(3 + WARM_UP_EVENTS / 1000 + 4 + WARM_UP_EVENTS / 1000)
@@ -54,8 +54,29 @@ describe('warmUpSqlite', () => {
       await nextTask() // a message handled between steps
       tasks++
     }
-    expect(await warm).toEqual({ received: WARM_UP_EVENTS })
+    expect(await warm).toEqual({ received: WARM_UP_EVENTS, stopped: false })
     expect(tasks).toBeGreaterThanOrEqual(steps - 1)
+  })
+
+  it('takes no further step once told to stop (a real catch-up began), and still closes its databases', async () => {
+    const store = await openMemoryStore()
+    const { sqlite3, wasm } = await memorySqliteApi()
+    let steps = 0
+    const result = await warmUpSqlite(
+      sqlite3,
+      wasm,
+      (fn) => {
+        steps++
+        return store.exclusive(fn)
+      },
+      () => steps > 3, // stop after open and two transactions
+    )
+    expect(result).toEqual({ received: 0, stopped: true })
+    expect(steps).toBe(5) // the refused fourth step, and the close
+    // The module is left as it was: the real store on it still works.
+    await store.commit(chain([{ type: 'create' }]), [])
+    expect(await store.count()).toBe(1)
+    await store.close()
   })
 
   it('writes and reads its events on a scratch database, receives them in another, and closes both', async () => {
@@ -71,7 +92,7 @@ describe('warmUpSqlite', () => {
       },
     })
     // Every event written is received, checked and stored again, as a catch-up would.
-    expect(await warmUpSqlite(api, wasm)).toEqual({ received: WARM_UP_EVENTS })
+    expect(await warmUpSqlite(api, wasm)).toEqual({ received: WARM_UP_EVENTS, stopped: false })
     expect(opened).toHaveLength(2)
     expect(closed).toEqual(opened)
 
