@@ -35,11 +35,14 @@
  * that catch-up, and traced_visit lists each long task's wall and CPU milliseconds.
  * UI_BENCH_NICE_SENDER=1 runs the sending browser at the lowest CPU priority (see
  * persistentBrowser for how, and why plain `nice` does nothing here).
- * Each visit also counts the gaps between animation frames over 40 ms (two frames or more
- * missed; one missed frame, ~33 ms, is common and jitters around 33.4) and over 50 ms:
- * frame_gaps_over_40ms is their median over visits, frame_gaps_over_50ms_total the sum.
- * Finer than long tasks, which are rare here, and it also sees frames held up by a burst
- * of short tasks, or by a compositor that waits for a core.
+ * ui_catchup_longtasks_total counts the long tasks of all visits.
+ * UI_BENCH_FRAME_GAPS=1: each visit also counts the gaps between animation frames over 40
+ * ms (two frames or more missed; one missed frame, ~33 ms, is common and jitters around
+ * 33.4) and over 50 ms: frame_gaps_over_40ms is their median over visits,
+ * frame_gaps_over_50ms_total the sum (both null without the option). Finer than long
+ * tasks, and it also sees frames held up by a burst of short tasks, or by a compositor
+ * that waits for a core; but its requestAnimationFrame loop loads the UI thread it
+ * measures (UI_CONFIG.frameGaps), so it is off by default.
  * UI_BENCH_MORE_CATEGORIES=<list> adds trace categories, e.g. `toplevel,blink_gc,cppgc`
  * to name the UI-thread tasks that show no devtools events (Blink's GC sweeping).
  * sched-during-tasks.ts reads such traces beside a `perf` record of the kernel's
@@ -62,6 +65,16 @@ export const UI_CONFIG = {
   events: Number(process.env.UI_BENCH_EVENTS ?? 100_000),
   /** The sending browser runs at the lowest CPU priority (UI_BENCH_NICE_SENDER=1). */
   niceSender: !!process.env.UI_BENCH_NICE_SENDER,
+  /**
+   * UI_BENCH_FRAME_GAPS=1: each visit also counts the gaps between animation frames, with
+   * a requestAnimationFrame loop in the page. Off by default, because the loop is part of
+   * what it measures: it makes the page render a frame every 16.7 ms, ~0.75 ms of
+   * UI-thread CPU each even when nothing changed. In a catch-up's first 1.5 s, frame tasks
+   * (most of them the loop's) were 79-85 of the UI thread's ~260 tasks and 43-55% of its
+   * CPU time (Chrome traces of 4 visits), and its callback runs inside the app's own
+   * rendering frames, the tasks the Long Tasks API times.
+   */
+  frameGaps: !!process.env.UI_BENCH_FRAME_GAPS,
   /** Fresh tabs that join one after another; each visit's numbers, and their median. */
   visits: Number(process.env.UI_BENCH_VISITS ?? 3),
   /** UI_BENCH_PROBE=<ms>: a task of that much fixed work on the joining page's UI thread every PROBE_EVERY_MS (probeScript). */
@@ -228,12 +241,10 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
           if (node instanceof HTMLElement && node.dataset.testid === 'todo-item') (window as unknown as { __itemsMounted: number }).__itemsMounted++
     }).observe(document, { subtree: true, childList: true })
   })
-  // Gaps between animation frames: a task of any length that holds the UI thread, or a
-  // compositor that waits for a core, delays the next frame. Finer than the Long Tasks
-  // API's 50 ms, and cheap (one callback per frame). A string: tsx would wrap a named
-  // function in a helper (__name) that the page does not have.
+  // UI_BENCH_FRAME_GAPS=1: gaps between animation frames (see UI_CONFIG.frameGaps). A
+  // string: tsx would wrap a named function in a helper (__name) that the page lacks.
   await b.addInitScript({
-    content: `window.__frameGaps = []; { let last = -1; const onFrame = (t) => {
+    content: `window.__frameGaps = []; if (${UI_CONFIG.frameGaps}) { let last = -1; const onFrame = (t) => {
       if (last >= 0 && t - last > 20) window.__frameGaps.push({ end: t, gap: t - last })
       last = t; requestAnimationFrame(onFrame) }; requestAnimationFrame(onFrame) }`,
   })
@@ -422,8 +433,8 @@ export const uiSuite: Suite = {
         progress(`visit ${i + 1}/${UI_CONFIG.visits}: a fresh profile joins and catches up`)
         const trace = process.env.UI_BENCH_TRACE ? { file: `${process.env.UI_BENCH_TRACE}.${i + 1}` } : null
         const v = summarize(await joinFresh(link, n, trace, progress))
-        const gaps = `frame gaps over 40 ms ${v.frame_gaps_over_40ms} (longest ${v.max_frame_gap_ms} ms)`
-        progress(`  longest task during catch-up ${v.ui_catchup_max_task_ms} ms, ${v.ui_catchup_longtasks} over 50 ms, ${gaps}, catch-up ${v.catchup_s} s`)
+        const gaps = UI_CONFIG.frameGaps ? `, frame gaps over 40 ms ${v.frame_gaps_over_40ms} (longest ${v.max_frame_gap_ms} ms)` : ''
+        progress(`  longest task during catch-up ${v.ui_catchup_max_task_ms} ms, ${v.ui_catchup_longtasks} over 50 ms${gaps}, catch-up ${v.catchup_s} s`)
         for (const f of v.blocking_frames) progress(`    long frame at +${f.at_ms} ms: ${f.duration_ms} ms, render ${f.render_ms} ms; ${f.scripts.join(', ') || 'no script over 1 ms'}`)
         if (v.probe) progress(`  probe (${v.probe.cost_ms} ms of work): ${v.probe.over_50ms} of ${v.probe.runs} runs over 50 ms, longest ${v.probe.max_wall_ms} ms`)
         visits.push(v)
@@ -454,10 +465,11 @@ export const uiSuite: Suite = {
       ui_catchup_max_task_ms: mid('ui_catchup_max_task_ms'),
       ui_catchup_max_task_ms_worst: worst,
       ui_catchup_longtasks: mid('ui_catchup_longtasks'),
+      ui_catchup_longtasks_total: visits.reduce((sum, v) => sum + v.ui_catchup_longtasks, 0),
       ui_catchup_blocked_ms: mid('ui_catchup_blocked_ms'),
       ui_load_max_task_ms: mid('ui_load_max_task_ms'),
-      frame_gaps_over_40ms: mid('frame_gaps_over_40ms'),
-      frame_gaps_over_50ms_total: visits.reduce((sum, v) => sum + v.frame_gaps_over_50ms, 0),
+      frame_gaps_over_40ms: UI_CONFIG.frameGaps ? mid('frame_gaps_over_40ms') : null,
+      frame_gaps_over_50ms_total: UI_CONFIG.frameGaps ? visits.reduce((sum, v) => sum + v.frame_gaps_over_50ms, 0) : null,
       ui_catchup_max_task_cpu_ms: traced?.max_cpu_ms ?? null,
       traced_visit: traced,
       probe: UI_CONFIG.probeMs > 0 ? probeTotals(visits) : null,
@@ -468,6 +480,12 @@ export const uiSuite: Suite = {
       { measure: `catch-up of ${n.toLocaleString('en-US')} events (first progress → all shown)`, value: json.catchup_s, unit: 's', note: 'median' },
       rowWithTarget('longest UI-thread task during catch-up (median)', json.ui_catchup_max_task_ms, 'ms', UI_TARGETS.ui_catchup_max_task_ms, each('ui_catchup_max_task_ms')),
       { measure: 'UI-thread tasks over 50 ms during catch-up (median)', value: json.ui_catchup_longtasks, unit: '', note: each('ui_catchup_longtasks') },
+      {
+        measure: 'UI-thread tasks over 50 ms during catch-up (all visits)',
+        value: json.ui_catchup_longtasks_total,
+        unit: '',
+        note: `in ${visits.filter((v) => v.ui_catchup_longtasks > 0).length} of ${visits.length} visits`,
+      },
       { measure: 'UI-thread time blocked beyond 50 ms, summed (median)', value: json.ui_catchup_blocked_ms, unit: 'ms' },
       { measure: 'longest UI-thread task over the whole visit (median)', value: json.ui_load_max_task_ms, unit: 'ms', note: 'page load included' },
       {
@@ -478,14 +496,18 @@ export const uiSuite: Suite = {
       },
       { measure: 'longest UI-thread task during catch-up, any length (traced visit)', value: traced?.max_wall_ms ?? null, unit: 'ms', note: 'wall time; the Long Tasks API sees only those over 50 ms' },
       { measure: 'todo items put into the page (first visit)', value: visits[0]?.todo_items_mounted ?? null, unit: '', note: 'the list renders a window' },
-      { measure: 'gaps between frames over 40 ms during catch-up (median)', value: json.frame_gaps_over_40ms, unit: '', note: each('frame_gaps_over_40ms') },
-      {
-        measure: 'gaps between frames over 50 ms during catch-up (all visits)',
-        value: json.frame_gaps_over_50ms_total,
-        unit: '',
-        note: `longest gap per visit: ${visits.map((v) => v.max_frame_gap_ms).join(', ')} ms`,
-      },
     ]
+    if (UI_CONFIG.frameGaps) {
+      rows.push(
+        { measure: 'gaps between frames over 40 ms during catch-up (median)', value: json.frame_gaps_over_40ms, unit: '', note: each('frame_gaps_over_40ms') },
+        {
+          measure: 'gaps between frames over 50 ms during catch-up (all visits)',
+          value: json.frame_gaps_over_50ms_total,
+          unit: '',
+          note: `longest gap per visit: ${visits.map((v) => v.max_frame_gap_ms).join(', ')} ms`,
+        },
+      )
+    }
     if (json.probe) {
       const p = json.probe
       rows.push(
