@@ -4,7 +4,7 @@
  * time each runs (vite.config.ts, `compileEntryEagerly`). The hint counts only as the
  * file's first line, so a minifier or plugin that moved it would silently undo it.
  */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 
 test('the entry script starts with the compile hint; lazy chunks do not', async ({ page }) => {
   await page.goto('/')

@@ -1,6 +1,6 @@
 /** DAG view: the log drawn live as SVG, heads highlighted, windowed so 10k events stay responsive. */
 import { mkdirSync } from 'node:fs'
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodo, addTodos, expectEvents, expectPeers, forkedPair, item, openFreshRoom, titles } from './helpers.ts'
 
 const SHOTS = 'test-results/screenshots'

@@ -1,5 +1,5 @@
 /** Interpretations: switching reads the same log another way; no event is written. */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodos, expectEvents, item, openFreshRoom } from './helpers.ts'
 
 test('switching interpretation changes the state, never the log', async ({ page }) => {

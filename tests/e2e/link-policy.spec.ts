@@ -3,7 +3,8 @@
  * two WebRTC links each (`?max-links=2`) link as the ring of their ids, a–b–c–d–a,
  * declining the diagonals, and an edit still reaches the browser two hops away.
  */
-import { type Page, expect, test } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodo, titles, withParams } from './helpers.ts'
 
 /** The peer ids a page lists as reached over WebRTC, sorted. */

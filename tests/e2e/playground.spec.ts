@@ -1,6 +1,7 @@
 /** Playground: the seed's two examples — LWW registers lose an overwritten value, the event log keeps it. */
 import { mkdirSync } from 'node:fs'
-import { type Locator, type Page, expect, test } from '@playwright/test'
+import { type Locator, type Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { openFreshRoom } from './helpers.ts'
 
 const SHOTS = 'test-results/screenshots'

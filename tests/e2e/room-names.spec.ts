@@ -3,7 +3,7 @@
  * live in another; a peer's colour is the same on both sides (it comes from its replica
  * id); a reloaded peer keeps its name and its room's name.
  */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { expectPeers, expectSameReplica, openFreshRoom, renameRoom, setOwnName } from './helpers.ts'
 
 test('room and peer names set in one browser show live in the other, and survive a reload', async ({ browser }) => {

@@ -5,7 +5,8 @@
  * room open in the tab, which moves on to a fresh room. All by keyboard where it counts.
  */
 import { mkdirSync } from 'node:fs'
-import { type Page, expect, test } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodo, openFreshRoom, renameRoom, roomIdOf, storedFilesOf, titles } from './helpers.ts'
 
 const SHOTS = 'test-results/screenshots'

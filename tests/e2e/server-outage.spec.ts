@@ -3,7 +3,8 @@
  * linking — after the server goes down. Also: what the server sees (only opaque topics
  * and ciphertext), and that a wrong secret gets nowhere.
  */
-import { type BrowserContext, type Page, expect, test } from '@playwright/test'
+import { type BrowserContext, type Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { fileURLToPath } from 'node:url'
 import { startSignalingServer } from '../../signaling/server.ts'
 import { addTodo, expectPeers, titles } from './helpers.ts'

@@ -3,7 +3,7 @@
  * the address bar), Copy puts it on the clipboard and says "Copied", and the copied link
  * opened in another browser joins the room.
  */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodo, expectPeers, openFreshRoom, roomLink, titles } from './helpers.ts'
 
 test('copy the room link, open it in another browser, and join', async ({ browser }) => {

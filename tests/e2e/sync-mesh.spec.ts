@@ -3,7 +3,8 @@
  * peer, a 10k-event catch-up with a visible progress bar, and same-browser tabs that keep
  * syncing over BroadcastChannel once the signaling server is gone.
  */
-import { type Page, expect, test } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { fileURLToPath } from 'node:url'
 import { startSignalingServer } from '../../signaling/server.ts'
 import { addTodo, expectPeers, titles, withParams } from './helpers.ts'

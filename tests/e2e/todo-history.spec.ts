@@ -1,5 +1,5 @@
 /** History panel: a todo's audit trail, live, with author and time, and concurrent edits marked. */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodos, expectEvents, expectPeers, forkedPair, item, openFreshRoom, titles } from './helpers.ts'
 
 async function rename(page: import('@playwright/test').Page, from: string, to: string): Promise<void> {

@@ -5,7 +5,8 @@
  * user and (at desktop width) a named peer in the people list.
  */
 import { mkdirSync } from 'node:fs'
-import { type Page, expect, test } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodos, expectPeers, item, openFreshRoom, renameRoom, setOwnName } from './helpers.ts'
 
 const SHOTS = 'test-results/screenshots'

@@ -1,5 +1,5 @@
 /** TodoMVC: adding todos — the new-todo input, trimming, order, the counter. */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodo, addTodos, expectEvents, openFreshRoom, titles } from './helpers.ts'
 
 test.beforeEach(async ({ page }) => {

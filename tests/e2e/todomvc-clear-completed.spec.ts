@@ -1,5 +1,5 @@
 /** TodoMVC: `Clear completed`. */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodos, item, openFreshRoom, titles } from './helpers.ts'
 
 test('shows only while something is completed and deletes every completed todo', async ({ page }) => {

@@ -1,5 +1,5 @@
 /** TodoMVC: editing a todo — double-click, Enter/blur saves, Escape cancels, empty deletes. */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodos, expectEvents, item, openFreshRoom, titles } from './helpers.ts'
 
 test.beforeEach(async ({ page }) => {

@@ -2,7 +2,7 @@
  * TodoMVC: the All / Active / Completed filters. They live in the query (`?filter=`),
  * because the fragment holds the room secret: every filter navigation must keep it.
  */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodos, item, openFreshRoom, titles } from './helpers.ts'
 
 test.beforeEach(async ({ page }) => {

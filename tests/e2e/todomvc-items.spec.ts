@@ -1,5 +1,5 @@
 /** TodoMVC: an item — its class, its checkbox, its delete button. */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodos, expectEvents, item, openFreshRoom, titles } from './helpers.ts'
 
 test.beforeEach(async ({ page }) => {

@@ -1,5 +1,5 @@
 /** Lists (the `add_to_list` event): a tag per todo, changed in a textbox labelled `List`. */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodos, expectEvents, item, openFreshRoom } from './helpers.ts'
 
 test.beforeEach(async ({ page }) => {

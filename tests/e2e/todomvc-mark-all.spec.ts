@@ -1,5 +1,5 @@
 /** TodoMVC: `Mark all as complete`. */
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodos, expectEvents, item, openFreshRoom } from './helpers.ts'
 
 test.beforeEach(async ({ page }) => {

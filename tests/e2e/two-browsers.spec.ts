@@ -3,7 +3,8 @@
  * with its own OPFS) share a room over real WebRTC, found through the real signaling
  * server, and keep their replicas in wa-sqlite on OPFS across reloads.
  */
-import { type Page, expect, test } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { addTodo, expectPeers, item, titles, withParams } from './helpers.ts'
 
 test('two browsers share a todo list live and keep it across reloads', async ({ browser }) => {
