@@ -290,16 +290,17 @@ function summarize(v: Visit) {
   const isProbe = (t: LongTask) => probeRuns.some((r) => r.start >= t.start && r.start <= t.start + t.duration)
   const during = v.tasks.filter((t) => inCatchup(t.start, t.duration) && !isProbe(t))
   const maxOf = (ts: LongTask[]) => round(Math.max(0, ...ts.map((t) => t.duration)))
-  const gapsDuring = v.frameGaps.filter((g) => inCatchup(g.end - g.gap, g.gap))
+  // Null when not counted (UI_BENCH_FRAME_GAPS unset): no gap seen is not no gap.
+  const gapsDuring = UI_CONFIG.frameGaps ? v.frameGaps.filter((g) => inCatchup(g.end - g.gap, g.gap)) : null
   return {
     catchup_s: round((v.catchupEnd - v.catchupStart) / 1000),
     ui_catchup_longtasks: during.length,
     ui_catchup_max_task_ms: maxOf(during),
     ui_catchup_blocked_ms: round(during.reduce((s, t) => s + t.duration - 50, 0)),
     ui_load_max_task_ms: maxOf(v.tasks),
-    frame_gaps_over_40ms: gapsDuring.filter((g) => g.gap > 40).length,
-    frame_gaps_over_50ms: gapsDuring.filter((g) => g.gap > 50).length,
-    max_frame_gap_ms: round(Math.max(0, ...gapsDuring.map((g) => g.gap))),
+    frame_gaps_over_40ms: gapsDuring && gapsDuring.filter((g) => g.gap > 40).length,
+    frame_gaps_over_50ms: gapsDuring && gapsDuring.filter((g) => g.gap > 50).length,
+    max_frame_gap_ms: gapsDuring && round(Math.max(0, ...gapsDuring.map((g) => g.gap))),
     catchup_start_ms: round(v.catchupStart),
     todo_items_mounted: v.itemsMounted,
     long_tasks: v.tasks.map((t) => ({ start_ms: round(t.start), duration_ms: round(t.duration) })),
@@ -449,7 +450,7 @@ export const uiSuite: Suite = {
       for (const p of profiles) await rm(p, { recursive: true, force: true })
     }
 
-    const mid = (key: 'catchup_s' | 'ui_catchup_longtasks' | 'ui_catchup_max_task_ms' | 'ui_catchup_blocked_ms' | 'ui_load_max_task_ms' | 'frame_gaps_over_40ms') =>
+    const mid = (key: 'catchup_s' | 'ui_catchup_longtasks' | 'ui_catchup_max_task_ms' | 'ui_catchup_blocked_ms' | 'ui_load_max_task_ms') =>
       round(median(visits.map((v) => v[key])))
     const worst = round(Math.max(...visits.map((v) => v.ui_catchup_max_task_ms)))
     const json = {
@@ -468,8 +469,8 @@ export const uiSuite: Suite = {
       ui_catchup_longtasks_total: visits.reduce((sum, v) => sum + v.ui_catchup_longtasks, 0),
       ui_catchup_blocked_ms: mid('ui_catchup_blocked_ms'),
       ui_load_max_task_ms: mid('ui_load_max_task_ms'),
-      frame_gaps_over_40ms: UI_CONFIG.frameGaps ? mid('frame_gaps_over_40ms') : null,
-      frame_gaps_over_50ms_total: UI_CONFIG.frameGaps ? visits.reduce((sum, v) => sum + v.frame_gaps_over_50ms, 0) : null,
+      frame_gaps_over_40ms: UI_CONFIG.frameGaps ? round(median(visits.map((v) => v.frame_gaps_over_40ms ?? 0))) : null,
+      frame_gaps_over_50ms_total: UI_CONFIG.frameGaps ? visits.reduce((sum, v) => sum + (v.frame_gaps_over_50ms ?? 0), 0) : null,
       ui_catchup_max_task_cpu_ms: traced?.max_cpu_ms ?? null,
       traced_visit: traced,
       probe: UI_CONFIG.probeMs > 0 ? probeTotals(visits) : null,
