@@ -79,6 +79,8 @@ export interface ReplicaNodeOptions {
   catchUpPage?: number
   /** Unacked events a streamed catch-up may have in flight (sync-engine.ts; default two pages). */
   catchUpWindow?: number
+  /** The window at a catch-up's start (SyncEngineOptions.catchUpFirst). */
+  catchUpFirst?: number
 }
 
 export class ReplicaNode {
@@ -92,7 +94,15 @@ export class ReplicaNode {
 
   constructor(opts: ReplicaNodeOptions) {
     this.#opts = opts
-    this.engine = new SyncEngine({ replica: opts.replica, room: opts.room, store: opts.log.store, log: opts.logger, catchUpPage: opts.catchUpPage, catchUpWindow: opts.catchUpWindow })
+    this.engine = new SyncEngine({
+      replica: opts.replica,
+      room: opts.room,
+      store: opts.log.store,
+      log: opts.logger,
+      catchUpPage: opts.catchUpPage,
+      catchUpWindow: opts.catchUpWindow,
+      catchUpFirst: opts.catchUpFirst,
+    })
   }
 
   get log(): TodoLog {

@@ -22,7 +22,7 @@
  * walking parents from there. So the clock makes the common case exact in one round
  * trip, and the head check keeps arbitrary divergence correct.
  *
- * Streamed catch-up: a catch-up larger than one page (catchUpPage events) is counted
+ * Streamed catch-up: a catch-up larger than its first window (below) is counted
  * (countAfter) for the catch-up message, then read and sent a page at a time: each page
  * ends with a `continue` effect, which the owner feeds back as a later input
  * (continueCatchUp). So the first frame leaves after one page is read, not the whole
@@ -40,13 +40,29 @@
  * and not yet acked; otherwise the stream waits for an ack. A data channel delivers at
  * 15+ MB/s on loopback while OPFS stores ~2.5 MB/s: without this the whole catch-up
  * would be sent in the first second and wait in the receiver's memory, with every
- * thread of both tabs busy at once. The sender's transport queue adds a second, local
- * brake (ReplicaNode.backlog). A peer that acks too little only stalls its own
- * catch-up; one that acks too much lets the stream run ahead (the transport's queue
- * still brakes it); neither changes what is sent. Events a streaming peer asks for with `want`
- * are sent after the last page too: the peer counts every event it receives toward the
- * announced total, so an answer slipped in between pages would make it think the
- * catch-up complete while pages are still on their way (and check heads too early).
+ * thread of both tabs busy at once.
+ *
+ * Slow start: the window opens small and grows with the acks, as TCP's does. At first it
+ * holds `catchUpFirst` events, and each event acked makes room for one more, up to the
+ * full window; a page holds no more than the window. So the first page
+ * (1024 events) is stored and drawn while the link still carries little, and the window
+ * doubles each round trip up to two pages. Sent as two whole pages at once (16k events,
+ * ~1.7 MB), that burst went through both tabs' network threads while the receiving UI
+ * drew its first todos, the largest UI work of a catch-up: 8 of the 14 UI tasks over
+ * 50 ms in five 40-visit runs of `npm run bench -- ui` came in a catch-up's first
+ * 600 ms. With slow start the first rows show sooner (median 381 ms after the catch-up
+ * begins, against 571 ms), and 2 of 160 visits had a task over 50 ms (5 of 140 before).
+ * A stream ends as soon as its last announced event is sent: the peer acks only while it
+ * is still short, so a stream that waited for room to learn it was over would wait for
+ * ever, as a small window full at that moment would.
+ *
+ * The sender's transport queue adds a second, local brake (ReplicaNode.backlog). A peer
+ * that acks too little only stalls its own catch-up; one that acks too much lets the
+ * stream run ahead (the transport's queue still brakes it); neither changes what is
+ * sent. Events a streaming peer asks for with `want` are sent after the last page too:
+ * the peer counts every event it receives toward the announced total, so an answer
+ * slipped in between pages would make it think the catch-up complete while pages are
+ * still on their way (and check heads too early).
  *
  * Author keys: hellos name authors by an 8-byte key (messages.ts). When two of our own
  * authors share a key, a peer's entry for it cannot tell them apart, so for those authors
@@ -101,11 +117,13 @@ export type SyncEffect =
 /** The part of the store the engine reads. */
 export type SyncStoreView = Pick<EventStore, 'lamportsOf' | 'get' | 'clock' | 'eventsAfter' | 'countAfter' | 'eventsAfterFrom' | 'count' | 'heads'>
 
-/**
- * Events per page of a streamed catch-up: about four 256 KiB frames' worth, read in
- * ~60 ms on OPFS. Smaller catch-ups go out in one piece.
- */
+/** Events per page of a streamed catch-up: about four 256 KiB frames' worth, read in ~60 ms on OPFS. */
 export const CATCH_UP_PAGE = 8192
+/**
+ * A streamed catch-up's window at its start (slow start, see "Flow control"); a catch-up
+ * this small goes out in one piece.
+ */
+export const CATCH_UP_FIRST = 1024
 
 export interface SyncEngineOptions {
   replica: ReplicaId
@@ -116,6 +134,8 @@ export interface SyncEngineOptions {
   catchUpPage?: number
   /** Unacknowledged events a streamed catch-up may have in flight (default two pages). */
   catchUpWindow?: number
+  /** The window at a stream's start, before any ack (CATCH_UP_FIRST; see "Flow control"). */
+  catchUpFirst?: number
 }
 
 interface PeerState {
@@ -150,8 +170,10 @@ interface CatchUpStream {
   clock: VersionVector
   /** …among the first `among` events stored (the store's count when the hello came). */
   among: number
-  /** The last event sent. */
-  after: Ordered
+  /** The last event sent (null before the first page). */
+  after: Ordered | null
+  /** Events announced in the catch-up message and not sent yet. */
+  left: number
   /** Events to forward once the stream has ended, in the order they were accepted. */
   deferred: TodoEvent[]
   /** Events the peer asked for meanwhile (`want`), sent after the stream as well. */
@@ -364,18 +386,35 @@ export class SyncEngine {
     state.known = known
     state.heads = m.heads
     const store = this.#opts.store
-    const page = this.#page
     const total = await store.countAfter(clock)
-    if (total <= page) {
+    if (total <= Math.min(this.#page, this.#first)) {
       const missing = await store.eventsAfter(clock)
       return [this.#send(peer, { type: 'catch-up', total: missing.length }), ...this.#sendEvents(peer, state, missing)]
     }
     // Streamed (see the header): the first page now, the rest as `continue` inputs.
     const among = await store.count()
-    const first = await store.eventsAfterFrom(clock, null, page, among)
-    const stream: CatchUpStream = { id: ++this.#streams, clock, among, after: first.at(-1)!, deferred: [], wanted: [], waiting: false }
+    const size = this.#pageSize(state)
+    const first = await store.eventsAfterFrom(clock, null, size, among)
+    const stream: CatchUpStream = { id: ++this.#streams, clock, among, after: null, left: total, deferred: [], wanted: [], waiting: false }
     state.stream = stream
-    return [this.#send(peer, { type: 'catch-up', total }), ...this.#sendEvents(peer, state, first), ...this.#nextPage(peer, state, stream)]
+    return [this.#send(peer, { type: 'catch-up', total }), ...this.#sendPage(peer, state, stream, first, size)]
+  }
+
+  /**
+   * Sends a page of `size` events asked for (`page` holds what the store had), then goes
+   * on, or ends the stream once every announced event is sent: a stream must not need an
+   * ack to learn that it is over, for the peer acks only while it is still short (the
+   * window can be full just as the last page leaves, with a small window nearly always).
+   * A short page ends it too (the store had fewer than announced, which it should not).
+   */
+  #sendPage(peer: PeerId, state: PeerState, stream: CatchUpStream, page: TodoEvent[], size: number): SyncEffect[] {
+    stream.left -= page.length
+    if (page.length === size && stream.left > 0) {
+      stream.after = page.at(-1)!
+      return [...this.#sendEvents(peer, state, page), ...this.#nextPage(peer, state, stream)]
+    }
+    state.stream = null
+    return [...this.#sendEvents(peer, state, [...page, ...stream.deferred]), ...this.#sendEvents(peer, state, stream.wanted, true)]
   }
 
   /** After a page: go on (a `continue` effect) unless the window is full; then wait for an ack. */
@@ -401,22 +440,33 @@ export class SyncEngine {
     const state = this.#peers.get(peer)
     const stream = state?.stream
     if (!state || !stream || stream.id !== streamId || state.refused || stream.waiting) return []
-    const page = await this.#opts.store.eventsAfterFrom(stream.clock, stream.after, this.#page, stream.among)
-    if (page.length === this.#page) {
-      stream.after = page.at(-1)!
-      return [...this.#sendEvents(peer, state, page), ...this.#nextPage(peer, state, stream)]
-    }
-    state.stream = null
-    return [...this.#sendEvents(peer, state, [...page, ...stream.deferred]), ...this.#sendEvents(peer, state, stream.wanted, true)]
+    const size = Math.min(this.#pageSize(state), stream.left)
+    const page = await this.#opts.store.eventsAfterFrom(stream.clock, stream.after, size, stream.among)
+    return this.#sendPage(peer, state, stream, page, size)
   }
 
   get #page(): number {
     return Math.max(1, this.#opts.catchUpPage ?? CATCH_UP_PAGE)
   }
 
-  /** As many events sent to the peer and not yet acked as a stream may have (see "Flow control"). */
+  /** The stream has sent as many unacked events as its window allows (see "Flow control"). */
   #windowFull(state: PeerState): boolean {
-    return state.sentEvents - state.acked >= Math.max(this.#page, this.#opts.catchUpWindow ?? 2 * this.#page)
+    return state.sentEvents - state.acked >= this.#window(state)
+  }
+
+  /** Unacked events the stream may have: catchUpFirst at first, plus each event acked, up to the full window. */
+  #window(state: PeerState): number {
+    const full = Math.max(this.#page, this.#opts.catchUpWindow ?? 2 * this.#page)
+    return Math.min(full, this.#first + state.acked)
+  }
+
+  /** Events in the stream's next page: a page, or the window while that is smaller (slow start). */
+  #pageSize(state: PeerState): number {
+    return Math.min(this.#page, this.#window(state))
+  }
+
+  get #first(): number {
+    return Math.max(1, this.#opts.catchUpFirst ?? CATCH_UP_FIRST)
   }
 
   async #onWant(peer: PeerId, state: PeerState, ids: EventId[]): Promise<SyncEffect[]> {

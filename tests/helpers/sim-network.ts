@@ -155,6 +155,8 @@ export class SimNetwork {
    * engine's default, which no simulated log reaches; small pages stream every catch-up).
    */
   catchUpPage: number | undefined = undefined
+  /** The window at a catch-up's start for nodes added from now on (undefined: the engine's default). */
+  catchUpFirst: number | undefined = undefined
 
   /** Adds a node with replica id replica(index + 1). */
   async addNode(name: string): Promise<SimNode> {
@@ -167,6 +169,7 @@ export class SimNetwork {
       logger,
       send: (peer, bytes) => this.#send(name, peer, bytes),
       catchUpPage: this.catchUpPage,
+      catchUpFirst: this.catchUpFirst,
     })
     const entry: SimNode = { name, node, warnings: logger.warnings, authored: [] }
     this.nodes.push(entry)

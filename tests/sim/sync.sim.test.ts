@@ -90,8 +90,12 @@ async function randomEdit(sim: SimNetwork, todos: TodoId[]): Promise<void> {
 async function runSchedule(seed: number, { repair = true } = {}): Promise<Schedule> {
   const sim = new SimNetwork(seed, { tolerate: DUPLICATE_HELLO })
   // Half the schedules stream every catch-up in pages of 1–4 events, so pages interleave
-  // with edits, forwards, losses and partitions (sync-engine.ts, "Streamed catch-up").
-  if (sim.random() < 0.5) sim.catchUpPage = 1 + Math.floor(sim.random() * 4)
+  // with edits, forwards, losses and partitions (sync-engine.ts, "Streamed catch-up"),
+  // half of those with a window that opens at 1–3 events and grows with acks (slow start).
+  if (sim.random() < 0.5) {
+    sim.catchUpPage = 1 + Math.floor(sim.random() * 4)
+    if (sim.random() < 0.5) sim.catchUpFirst = 1 + Math.floor(sim.random() * 3)
+  }
   // 2–8 replicas, small meshes more often (cost grows with the square of the size).
   const n = 2 + Math.floor(sim.random() ** 2 * 7)
   for (let i = 0; i < n; i++) await sim.addNode(NAMES[i]!)

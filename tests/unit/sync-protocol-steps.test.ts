@@ -34,11 +34,11 @@ const [e2first, e2second] = [e2a, e2b].sort((x, y) => (x.id < y.id ? -1 : 1)) as
 const UNKNOWN = 'ee'.repeat(32) as EventId
 
 /** A replica holding `events`, with its engine; `feed` applies store effects like ReplicaNode does. */
-async function replicaHolding(events: readonly TodoEvent[] = [], { catchUpPage }: { catchUpPage?: number } = {}) {
+async function replicaHolding(events: readonly TodoEvent[] = [], { catchUpPage, catchUpFirst }: { catchUpPage?: number; catchUpFirst?: number } = {}) {
   const log = await TodoLog.open(new MemoryEventStore())
   await log.ingest(events)
   const logger = recordingLogger()
-  const engine = new SyncEngine({ replica: ME, room: ROOM, store: log.store, log: logger, catchUpPage })
+  const engine = new SyncEngine({ replica: ME, room: ROOM, store: log.store, log: logger, catchUpPage, catchUpFirst })
   return {
     engine,
     log,
@@ -477,6 +477,67 @@ describe('streamed catch-up (larger than a page)', () => {
     expect(sentEvents(await r.engine.continueCatchUp(p, continues(resumed)[0]!.stream), p)).toEqual(ids(log12.slice(6, 9)))
     expect(await r.engine.receive(p, ackFrame(1))).toEqual([]) // an older count changes nothing
     expect(await r.engine.continueCatchUp(p, continues(resumed)[0]!.stream)).toEqual([]) // a repeated continue while waiting: no page
+  })
+
+  it('opens the window at catchUpFirst events and widens it by each event acked, up to two pages (slow start)', async () => {
+    const log12 = chain(Array.from({ length: 12 }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
+    const r = await replicaHolding(log12, { catchUpPage: 4, catchUpFirst: 1 })
+    await r.engine.peerConnected(p)
+    const pages: TodoEvent[][] = []
+    const page = (effects: readonly SyncEffect[]) => pages.push(log12.filter((e) => sentEvents(effects, p).includes(e.id)))
+    const first = await r.engine.receive(p, hello(20))
+    expect(sent(first, p)[0]).toEqual({ type: 'catch-up', total: 12 })
+    page(first)
+    expect(continues(first)).toEqual([]) // the window (1 event) is full
+    let next = continues(await r.engine.receive(p, ackFrame(1))) // window 2, none unacked
+    let effects = await r.engine.continueCatchUp(p, next[0]!.stream)
+    page(effects)
+    expect(continues(effects)).toEqual([])
+    next = continues(await r.engine.receive(p, ackFrame(3))) // window 4
+    effects = await r.engine.continueCatchUp(p, next[0]!.stream)
+    page(effects)
+    next = continues(await r.engine.receive(p, ackFrame(7))) // window 8: two pages of 4
+    effects = await r.engine.continueCatchUp(p, next[0]!.stream)
+    page(effects)
+    expect(continues(effects)).toHaveLength(1) // room for a second page at once
+    effects = await r.engine.continueCatchUp(p, continues(effects)[0]!.stream)
+    page(effects)
+    expect(continues(effects)).toEqual([]) // the last announced event: the stream is over
+    expect(pages.map((events) => events.length)).toEqual([1, 2, 4, 4, 1])
+    expect(pages.flat()).toEqual(log12) // in order, each once
+  })
+
+  it('ends a stream with its last announced event even when that fills the window: the peer, caught up, acks no more', async () => {
+    const log3 = log7.slice(0, 3)
+    const r = await replicaHolding(log3, { catchUpPage: 4, catchUpFirst: 1 })
+    await r.ready(q, 21, log3) // q holds everything: it gets live events at once
+    await r.engine.peerConnected(p)
+    const first = await r.engine.receive(p, hello(20))
+    expect(sentEvents(first, p)).toEqual(ids(log3.slice(0, 1)))
+    const local = ev([log3[2]!], { type: 'complete', value: true })
+    await r.log.ingest([local])
+    expect(sentEvents(r.engine.localEvents([local]), p)).toEqual([]) // held back until the stream ends
+    const next = continues(await r.engine.receive(p, ackFrame(1))) // window 2: room for the last two
+    const last = await r.engine.continueCatchUp(p, next[0]!.stream)
+    // Two unacked fill the window, and p, having all 3, will not ack: the stream ends now,
+    // and what it held back follows.
+    expect(sentEvents(last, p)).toEqual([...ids(log3.slice(1)), local.id])
+    expect(continues(last)).toEqual([])
+  })
+
+  it('sends a catch-up that fits the first window in one piece, and streams one a single event larger', async () => {
+    const log4 = chain(Array.from({ length: 4 }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
+    const whole = await replicaHolding(log4, { catchUpPage: 8, catchUpFirst: 4 })
+    await whole.engine.peerConnected(p)
+    const once = await whole.engine.receive(p, hello(20))
+    expect(sent(once, p)[0]).toEqual({ type: 'catch-up', total: 4 })
+    expect(sentEvents(once, p)).toEqual(ids(log4))
+    expect(continues(once)).toEqual([])
+    const streamed = await replicaHolding(log4, { catchUpPage: 8, catchUpFirst: 3 })
+    await streamed.engine.peerConnected(p)
+    const start = await streamed.engine.receive(p, hello(20))
+    expect(sentEvents(start, p)).toEqual(ids(log4.slice(0, 3)))
+    expect(sentEvents(await streamAll(streamed, p, start), p)).toEqual(ids(log4))
   })
 
   it('acks, as the receiving side, after each input that leaves its catch-up short, and not after the last', async () => {
