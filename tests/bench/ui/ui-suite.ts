@@ -23,7 +23,8 @@
  * JSON keys: ui_catchup_max_task_ms (the longest task during the catch-up, 0 when none;
  * median of visits) and ui_catchup_max_task_ms_worst, ui_catchup_longtasks (count over
  * 50 ms), ui_catchup_blocked_ms (the sum of each long task's time beyond 50 ms),
- * ui_load_max_task_ms, catchup_s, events, todos, and `visits` with each visit's numbers
+ * ui_load_max_task_ms, catchup_s, ui_first_rows_ms (the catch-up's start → its first todo
+ * row in the page; median of visits), events, todos, and `visits` with each visit's numbers
  * and long tasks, and (blocking_frames) the long animation frames that hold the catch-up's
  * long tasks, with the scripts that ran in them (each named with the app file it came
  * from, or "the bench" for the bench's own init scripts). UI_BENCH_TRACE=<file> traces each visit
@@ -118,6 +119,8 @@ interface Visit {
   catchupStart: number
   catchupEnd: number
   itemsMounted: number
+  /** When the first todo row was put into the page (performance.now), -1 if never. */
+  firstRow: number
   /** Gaps between animation frames over 20 ms: when each ended and how long it was. */
   frameGaps: Array<{ end: number; gap: number }>
   /** With UI_CONFIG.probeMs: the probe's calibrated CPU cost and each run's start and wall time. */
@@ -231,6 +234,7 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
     // The catch-up starts when the progress bar first shows up. Also counted: todo items
     // put into the page (each one mounted costs; a page of them should be mounted once).
     ;(window as unknown as { __itemsMounted: number }).__itemsMounted = 0
+    ;(window as unknown as { __firstRow: number }).__firstRow = -1
     new MutationObserver((records) => {
       if (w.__catchupStart < 0 && document.querySelector('[data-testid="sync-progress"]')) {
         w.__catchupStart = performance.now()
@@ -238,7 +242,10 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
       }
       for (const r of records)
         for (const node of r.addedNodes)
-          if (node instanceof HTMLElement && node.dataset.testid === 'todo-item') (window as unknown as { __itemsMounted: number }).__itemsMounted++
+          if (node instanceof HTMLElement && node.dataset.testid === 'todo-item') {
+            const m = window as unknown as { __itemsMounted: number; __firstRow: number }
+            if (m.__itemsMounted++ === 0) m.__firstRow = performance.now()
+          }
     }).observe(document, { subtree: true, childList: true })
   })
   // UI_BENCH_FRAME_GAPS=1: gaps between animation frames (see UI_CONFIG.frameGaps). A
@@ -257,10 +264,11 @@ async function visit(b: Page, link: string, events: number): Promise<Visit> {
   return b.evaluate(() => {
     const w = window as unknown as { __longTasks: Array<{ start: number; duration: number }>; __catchupStart: number }
     const itemsMounted = (window as unknown as { __itemsMounted: number }).__itemsMounted
+    const firstRow = (window as unknown as { __firstRow: number }).__firstRow
     const frameGaps = (window as unknown as { __frameGaps: Array<{ end: number; gap: number }> }).__frameGaps
     const probe = (window as unknown as { __probe?: Visit['probe'] }).__probe ?? null
     const longFrames = (window as unknown as { __longFrames: LongFrame[] }).__longFrames
-    return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted, frameGaps, probe, longFrames }
+    return { tasks: w.__longTasks, catchupStart: w.__catchupStart, catchupEnd: performance.now() - 1000, itemsMounted, firstRow, frameGaps, probe, longFrames }
   })
 }
 
@@ -303,6 +311,7 @@ function summarize(v: Visit) {
     max_frame_gap_ms: gapsDuring && round(Math.max(0, ...gapsDuring.map((g) => g.gap))),
     catchup_start_ms: round(v.catchupStart),
     todo_items_mounted: v.itemsMounted,
+    first_rows_ms: v.firstRow < 0 ? null : round(v.firstRow - v.catchupStart),
     long_tasks: v.tasks.map((t) => ({ start_ms: round(t.start), duration_ms: round(t.duration) })),
     /** The long animation frames that hold the catch-up's long tasks. */
     blocking_frames: v.longFrames
@@ -463,6 +472,7 @@ export const uiSuite: Suite = {
       events: n,
       todos: n / 4,
       catchup_s: mid('catchup_s'),
+      ui_first_rows_ms: round(median(visits.flatMap((v) => (v.first_rows_ms === null ? [] : [v.first_rows_ms])))),
       ui_catchup_max_task_ms: mid('ui_catchup_max_task_ms'),
       ui_catchup_max_task_ms_worst: worst,
       ui_catchup_longtasks: mid('ui_catchup_longtasks'),
@@ -479,6 +489,7 @@ export const uiSuite: Suite = {
     const each = (key: 'ui_catchup_max_task_ms' | 'ui_catchup_longtasks' | 'frame_gaps_over_40ms') => `each visit: ${visits.map((v) => v[key]).join(', ')}`
     const rows: BenchRow[] = [
       { measure: `catch-up of ${n.toLocaleString('en-US')} events (first progress → all shown)`, value: json.catchup_s, unit: 's', note: 'median' },
+      { measure: 'first todo rows shown (after the catch-up began)', value: json.ui_first_rows_ms, unit: 'ms', note: 'median' },
       rowWithTarget('longest UI-thread task during catch-up (median)', json.ui_catchup_max_task_ms, 'ms', UI_TARGETS.ui_catchup_max_task_ms, each('ui_catchup_max_task_ms')),
       { measure: 'UI-thread tasks over 50 ms during catch-up (median)', value: json.ui_catchup_longtasks, unit: '', note: each('ui_catchup_longtasks') },
       {
