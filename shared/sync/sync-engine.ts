@@ -44,14 +44,16 @@
  *
  * Slow start: the window opens small and grows with the acks, as TCP's does. At first it
  * holds `catchUpFirst` events, and each event acked makes room for one more, up to the
- * full window; a page holds no more than the window. So the first page
- * (1024 events) is stored and drawn while the link still carries little, and the window
- * doubles each round trip up to two pages. Sent as two whole pages at once (16k events,
- * ~1.7 MB), that burst went through both tabs' network threads while the receiving UI
- * drew its first todos, the largest UI work of a catch-up: 8 of the 14 UI tasks over
- * 50 ms in five 40-visit runs of `npm run bench -- ui` came in a catch-up's first
- * 600 ms. With slow start the first rows show sooner (median 381 ms after the catch-up
- * begins, against 571 ms), and 2 of 160 visits had a task over 50 ms (5 of 140 before).
+ * full window; a page holds no more than the window. So the first page (1024 events) is
+ * stored and drawn while the link still carries little, and the window doubles each
+ * round trip up to two pages. Sent as two whole pages at once (16k events, ~1.7 MB),
+ * that burst went through both tabs' network threads while the receiving UI drew its
+ * first todos, the largest UI work of a catch-up: 8 of the 14 UI tasks over 50 ms in
+ * five 40-visit runs of `npm run bench -- ui` came in a catch-up's first 600 ms. With
+ * slow start the first rows show sooner (median 381 ms after the catch-up begins,
+ * against 571 ms), none of the long tasks left came in that first 600 ms, and 2 of 120
+ * visits had one (5 of 140 before).
+ *
  * A stream ends as soon as its last announced event is sent: the peer acks only while it
  * is still short, so a stream that waited for room to learn it was over would wait for
  * ever, as a small window full at that moment would.
