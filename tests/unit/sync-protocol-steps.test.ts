@@ -422,7 +422,9 @@ describe('events out of order', () => {
 })
 
 describe('streamed catch-up (larger than a page)', () => {
-  const log7 = chain(Array.from({ length: 7 }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
+  /** One todo's chain of `n` events: created, then retitled. */
+  const todoChain = (n: number) => chain(Array.from({ length: n }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
+  const log7 = todoChain(7)
   const ids = (events: readonly TodoEvent[]) => events.map((e) => e.id)
   const continues = (effects: readonly SyncEffect[]) => effects.flatMap((e) => (e.type === 'continue' ? [e] : []))
   type Replica = Awaited<ReturnType<typeof replicaHolding>>
@@ -464,7 +466,7 @@ describe('streamed catch-up (larger than a page)', () => {
   })
 
   it('waits for an ack once two pages are unacked, and goes on when one makes room', async () => {
-    const log12 = chain(Array.from({ length: 12 }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
+    const log12 = todoChain(12)
     const r = await replicaHolding(log12, { catchUpPage: 3 })
     await r.engine.peerConnected(p)
     const first = await r.engine.receive(p, hello(20))
@@ -480,7 +482,7 @@ describe('streamed catch-up (larger than a page)', () => {
   })
 
   it('opens the window at catchUpFirst events and widens it by each event acked, up to two pages (slow start)', async () => {
-    const log12 = chain(Array.from({ length: 12 }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
+    const log12 = todoChain(12)
     const r = await replicaHolding(log12, { catchUpPage: 4, catchUpFirst: 1 })
     await r.engine.peerConnected(p)
     const pages: TodoEvent[][] = []
@@ -526,7 +528,7 @@ describe('streamed catch-up (larger than a page)', () => {
   })
 
   it('sends a catch-up that fits the first window in one piece, and streams one a single event larger', async () => {
-    const log4 = chain(Array.from({ length: 4 }, (_, i) => (i === 0 ? { type: 'create' } : { type: 'set_content', value: `v${i}` })))
+    const log4 = todoChain(4)
     const whole = await replicaHolding(log4, { catchUpPage: 8, catchUpFirst: 4 })
     await whole.engine.peerConnected(p)
     const once = await whole.engine.receive(p, hello(20))
