@@ -35,7 +35,9 @@
  * ui_catchup_max_task_cpu_ms is the most CPU time the UI thread spent in one task during
  * that catch-up, and traced_visit lists each long task's wall and CPU milliseconds.
  * UI_BENCH_NICE_SENDER=1 runs the sending browser at the lowest CPU priority (see
- * persistentBrowser for how, and why plain `nice` does nothing here).
+ * persistentBrowser for how, and why plain `nice` does nothing here). Both browsers run
+ * with the thread priorities a user's browser gets, also when the bench runs as root
+ * (UI_CONFIG.rootPriorities; UI_BENCH_ROOT_PRIORITIES=1 keeps root's).
  * ui_catchup_longtasks_total counts the long tasks of all visits.
  * UI_BENCH_FRAME_GAPS=1: each visit also counts the gaps between animation frames over 40
  * ms (two frames or more missed; one missed frame, ~33 ms, is common and jitters around
@@ -49,7 +51,7 @@
  * sched-during-tasks.ts reads such traces beside a `perf` record of the kernel's
  * scheduling, to tell a UI thread that waited for a core from one that waited for a thread.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -66,6 +68,21 @@ export const UI_CONFIG = {
   events: Number(process.env.UI_BENCH_EVENTS ?? 100_000),
   /** The sending browser runs at the lowest CPU priority (UI_BENCH_NICE_SENDER=1). */
   niceSender: !!process.env.UI_BENCH_NICE_SENDER,
+  /**
+   * UI_BENCH_ROOT_PRIORITIES=1: run the browsers with root's right to raise thread
+   * priorities, as this machine's user (root) would. Off by default: Chromium asks for
+   * nice -8 for the threads it deems display-critical (each browser's main and IO threads,
+   * the network service's IO thread, a renderer's compositor and its WebRTC network
+   * thread; base/threading's kDisplayCritical), which only a process with CAP_SYS_NICE
+   * gets. A user's browser runs without it, so there they all stay at nice 0, beside the
+   * page's UI thread. Run as root, those threads weigh three times a nice-0 thread each
+   * (the kernel's weights 3121 and 1024), and while the catch-up's packets keep them busy
+   * the page's UI thread and the log worker get the rest of the two cores between them.
+   * Measured with UI_BENCH_PROBE=10 (a task of ~9.5 ms of work every 100 ms, 12 visits
+   * each, sender niced, 2026-12-06): probe runs stretched past 30 ms were 5.5% of 818 as
+   * root, 2.5% of 845 as a user; past 50 ms, 3 against 0; catch-up 6.6 s against 7.0 s.
+   */
+  rootPriorities: !!process.env.UI_BENCH_ROOT_PRIORITIES,
   /**
    * UI_BENCH_FRAME_GAPS=1: each visit also counts the gaps between animation frames, with
    * a requestAnimationFrame loop in the page. Off by default, because the loop is part of
@@ -159,7 +176,8 @@ function probeScript(targetMs: number): string {
 /**
  * A Chromium with a fresh profile (removed by the caller). `niced`: run it at the lowest
  * CPU priority; `sched` then says what priority it got (the line of /proc/…/autogroup, or
- * why there is none).
+ * why there is none). `threadNice`: the lowest nice value among its browser process's
+ * threads once it has started (0 unless it could raise some; see UI_CONFIG.rootPriorities).
  *
  * How: Playwright starts each browser in a session of its own (setsid), and Linux with
  * autogroup scheduling (kernel.sched_autogroup_enabled=1, as here) schedules a session
@@ -168,29 +186,55 @@ function probeScript(targetMs: number): string {
  * that split, so a wrapper script sets it before it execs Chromium. (Nice values would not
  * do anyway: Chromium, run as root, resets its processes' priorities; its renderers ran
  * at nice 0 under the `nice -n 19` wrapper this option first used.)
+ *
+ * The same wrapper takes CAP_SYS_NICE from a browser run as root (setpriv), unless
+ * UI_CONFIG.rootPriorities: see there.
  */
-async function persistentBrowser(profiles: string[], niced = false): Promise<{ ctx: BrowserContext; sched: string }> {
+async function persistentBrowser(profiles: string[], niced = false): Promise<{ ctx: BrowserContext; sched: string; threadNice: number | null }> {
   const profile = await mkdtemp(join(tmpdir(), 'peerlog-ui-bench-'))
   profiles.push(profile)
-  let executablePath = CHROMIUM_PATH
   const schedFile = join(profile, 'sched.txt')
-  if (niced) {
-    executablePath = join(profile, 'chromium-niced.sh')
-    const script = [
-      '#!/bin/sh',
-      '{ echo 19 > /proc/self/autogroup; } 2>/dev/null',
-      `cat /proc/self/autogroup > '${schedFile}' 2>/dev/null || echo 'no autogroup: runs at normal priority' > '${schedFile}'`,
-      `exec ${CHROMIUM_PATH} "$@"`,
-    ]
-    await writeFile(executablePath, script.join('\n') + '\n', { mode: 0o755 })
-  }
+  const pidFile = join(profile, 'pid.txt')
+  const executablePath = join(profile, 'chromium.sh')
+  const asUser = !UI_CONFIG.rootPriorities && process.getuid?.() === 0
+  const script = [
+    '#!/bin/sh',
+    `echo $$ > '${pidFile}'`,
+    ...(niced
+      ? [
+          '{ echo 19 > /proc/self/autogroup; } 2>/dev/null',
+          `cat /proc/self/autogroup > '${schedFile}' 2>/dev/null || echo 'no autogroup: runs at normal priority' > '${schedFile}'`,
+        ]
+      : []),
+    asUser
+      ? `exec setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice ${CHROMIUM_PATH} "$@"`
+      : `exec ${CHROMIUM_PATH} "$@"`,
+  ]
+  await writeFile(executablePath, script.join('\n') + '\n', { mode: 0o755 })
   const ctx = await chromium.launchPersistentContext(join(profile, 'data'), {
     executablePath,
     args: [...CHROMIUM_ARGS, WEBRTC_LOOPBACK_ARG],
     headless: true,
   })
   const sched = niced ? (await readFile(schedFile, 'utf8')).trim() : 'normal'
-  return { ctx, sched }
+  return { ctx, sched, threadNice: await lowestThreadNice(Number(await readFile(pidFile, 'utf8'))) }
+}
+
+/** The lowest nice value among the threads of process `pid` (null where /proc cannot say). */
+async function lowestThreadNice(pid: number): Promise<number | null> {
+  try {
+    const tids = await readdir(`/proc/${pid}/task`)
+    let lowest: number | null = null
+    for (const tid of tids) {
+      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '')
+      // Fields after the command (which may hold spaces): state is the 3rd, nice the 19th.
+      const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+      if (Number.isInteger(nice)) lowest = lowest === null ? nice : Math.min(lowest, nice)
+    }
+    return lowest
+  } catch {
+    return null
+  }
 }
 
 const eventCount = (page: Page) => page.getByTestId('event-count')
@@ -354,10 +398,10 @@ async function joinFresh(
   n: number,
   trace: { file?: string } | null,
   progress: (text: string) => void,
-): Promise<Visit & { cpu: ReturnType<typeof threadCpu> | null }> {
+): Promise<Visit & { cpu: ReturnType<typeof threadCpu> | null; threadNice: number | null }> {
   const traceFile = trace?.file
   const profiles: string[] = []
-  const { ctx } = await persistentBrowser(profiles)
+  const { ctx, threadNice } = await persistentBrowser(profiles)
   try {
     const b = ctx.pages()[0] ?? (await ctx.newPage())
     b.on('pageerror', (err) => progress(`B page error: ${err.message}`))
@@ -394,7 +438,7 @@ async function joinFresh(
       cpu = threadCpu(traceEvents)
     }
     if ((await eventCount(b).textContent())?.trim() !== String(n)) throw new Error('B does not show every event')
-    return { ...result, cpu }
+    return { ...result, cpu, threadNice }
   } finally {
     await ctx.close().catch(() => undefined)
     for (const p of profiles) await rm(p, { recursive: true, force: true })
@@ -422,12 +466,16 @@ export const uiSuite: Suite = {
     let traced: ReturnType<typeof threadCpu> | null = null
     let browserVersion = ''
     let senderSched = ''
+    /** The lowest thread nice value seen in each browser process (UI_CONFIG.rootPriorities). */
+    const threadNice: { sender: number | null; receiver: number | null } = { sender: null, receiver: null }
+    const lowest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b))
     try {
       // UI_BENCH_NICE_SENDER=1: the sending browser yields the CPU to the joining one, as
       // if it ran on another machine (here both share two cores).
       const sender = await persistentBrowser(profiles, UI_CONFIG.niceSender)
       ctxA = sender.ctx
       senderSched = sender.sched
+      threadNice.sender = sender.threadNice
       progress(`sending browser's scheduling: ${senderSched}`)
       const a = ctxA.pages()[0] ?? (await ctxA.newPage())
       await a.goto(server.url)
@@ -442,7 +490,9 @@ export const uiSuite: Suite = {
       for (let i = 0; i < UI_CONFIG.visits; i++) {
         progress(`visit ${i + 1}/${UI_CONFIG.visits}: a fresh profile joins and catches up`)
         const trace = process.env.UI_BENCH_TRACE ? { file: `${process.env.UI_BENCH_TRACE}.${i + 1}` } : null
-        const v = summarize(await joinFresh(link, n, trace, progress))
+        const joined = await joinFresh(link, n, trace, progress)
+        threadNice.receiver = lowest(threadNice.receiver, joined.threadNice)
+        const v = summarize(joined)
         const gaps = UI_CONFIG.frameGaps ? `, frame gaps over 40 ms ${v.frame_gaps_over_40ms} (longest ${v.max_frame_gap_ms} ms)` : ''
         progress(`  longest task during catch-up ${v.ui_catchup_max_task_ms} ms, ${v.ui_catchup_longtasks} over 50 ms${gaps}, catch-up ${v.catchup_s} s`)
         for (const f of v.blocking_frames) progress(`    long frame at +${f.at_ms} ms: ${f.duration_ms} ms, render ${f.render_ms} ms; ${f.scripts.join(', ') || 'no script over 1 ms'}`)
@@ -468,6 +518,7 @@ export const uiSuite: Suite = {
       machine: { ...machine, load_avg_1m_end: loadAverage(), chromium: browserVersion },
       config: UI_CONFIG,
       sender_sched: senderSched,
+      browser_thread_nice_min: threadNice,
       targets: UI_TARGETS,
       events: n,
       todos: n / 4,
@@ -527,6 +578,6 @@ export const uiSuite: Suite = {
         { measure: 'app tasks over 50 ms during catch-up, probe left out (all visits)', value: p.app_longtasks, unit: '', note: `in ${visits.length} visits` },
       )
     }
-    return { summary: `${machine.cpus} cpus, load ${machine.load_avg_1m_start} → ${json.machine.load_avg_1m_end}, chromium ${browserVersion}, ${visits.length} visits, sender: ${senderSched}`, rows, json }
+    return { summary: `${machine.cpus} cpus, load ${machine.load_avg_1m_start} → ${json.machine.load_avg_1m_end}, chromium ${browserVersion}, ${visits.length} visits, sender: ${senderSched}, ${UI_CONFIG.rootPriorities ? 'root' : 'user'} priorities (lowest thread nice: sender ${threadNice.sender}, joiner ${threadNice.receiver})`, rows, json }
   },
 }
