@@ -206,9 +206,9 @@ async function persistentBrowser(profiles: string[], niced = false): Promise<{ c
           `cat /proc/self/autogroup > '${schedFile}' 2>/dev/null || echo 'no autogroup: runs at normal priority' > '${schedFile}'`,
         ]
       : []),
-    asUser
-      ? `exec setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice ${CHROMIUM_PATH} "$@"`
-      : `exec ${CHROMIUM_PATH} "$@"`,
+    // Without setpriv (util-linux) the browser keeps root's priorities: threadNice shows it.
+    ...(asUser ? [`command -v setpriv >/dev/null && exec setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice ${CHROMIUM_PATH} "$@"`] : []),
+    `exec ${CHROMIUM_PATH} "$@"`,
   ]
   await writeFile(executablePath, script.join('\n') + '\n', { mode: 0o755 })
   const ctx = await chromium.launchPersistentContext(join(profile, 'data'), {
