@@ -19,7 +19,7 @@ import { consoleLogger } from '../../shared/log.ts'
 import { TodoLog } from '../../shared/todo-log.ts'
 import { ReplicaNode } from '../../shared/sync/replica-node.ts'
 import { type PeerId, isCatchingUp } from '../../shared/sync/sync-engine.ts'
-import { ownedFrame } from '../../shared/sync/messages.ts'
+import { catchUpTotal, ownedFrame } from '../../shared/sync/messages.ts'
 import { listOpfsDatabases, openOpfsStore, takeVfsError, warmUpOpfsSqlite } from './open-sqlite.ts'
 import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName } from './replica-claim.ts'
@@ -30,6 +30,7 @@ import { type HeldTodos, holdPatch, postInGroups, splitPatch } from './todo-patc
 import { TODO_PAGE } from '../components/todo/todo-window.ts'
 import { SnapshotPosts } from './snapshot-posts.ts'
 import { UiYield } from './ui-yield.ts'
+import { LINK_GATE_MIN_CATCH_UP, LinkGate } from './link-gate.ts'
 import { type ChannelInput, WorkerChannels } from './worker-channels.ts'
 
 const logger = consoleLogger('log-worker')
@@ -39,6 +40,8 @@ let roomMeta: RoomMetaView | null = null
 const early: ToWorker[] = []
 /** Catch-up batches wait while the UI renders a posted snapshot (ui-yield.ts). */
 const uiYield = new UiYield()
+/** A large catch-up into a fresh replica waits for its warm-up (link-gate.ts). */
+const linkGate = new LinkGate((message, err) => logger.warn(message, { err }))
 /** The sync channels transferred here; their events are link inputs like the UI thread's. */
 const channels = new WorkerChannels({
   input: (m) => handle(m),
@@ -179,6 +182,13 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   const files = await listOpfsDatabases()
   const { replica } = await claimReplica(room, preferred, files)
   const store = await openOpfsStore(databaseFileName(room, replica))
+  // A replica with no events is about to catch up, if its room has history: a large
+  // catch-up waits while it compiles SQLite's and the receiving side's hot code
+  // (sqlite-warm-up.ts, link-gate.ts). Armed before `node` is set, after which link
+  // inputs stop queueing in `early` and come to the gate.
+  const fresh = (await store.count()) === 0
+  let warmedUp: () => void = () => undefined
+  if (fresh) linkGate.arm(new Promise<void>((resolve) => (warmedUp = resolve)))
   const log = await TodoLog.open(store)
   openLog = log
   const meta = await RoomMetaView.open(store)
@@ -217,10 +227,16 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   })
   snapshotPosts.schedule()
   for (const m of early.splice(0)) handle(m)
-  // A replica with no events is about to catch up, if its room has history: compile
-  // SQLite's hot code now, before any link (sqlite-warm-up.ts). After the first snapshot.
-  if ((await store.count()) === 0) {
-    setTimeout(() => void warmUpOpfsSqlite(store, catchingUp).catch((err: unknown) => logger.warn('SQLite warm-up failed', { err })), 0)
+  // The warm-up, after the first snapshot. It stops once a catch-up's events flow: a
+  // small one, or a large one after the gate's time limit.
+  if (fresh) {
+    setTimeout(
+      () =>
+        void warmUpOpfsSqlite(store, () => catchingUp() && !linkGate.holding)
+          .catch((err: unknown) => logger.warn('SQLite warm-up failed', { err }))
+          .finally(warmedUp),
+      0,
+    )
   }
 }
 
@@ -304,6 +320,20 @@ function handle(m: ToWorker | ChannelInput): void {
         }
       })
       break
+    case 'link-open':
+    case 'link-frame':
+    case 'link-backlog':
+    case 'link-close':
+      linkGate.pass(() => linkInput(n, m))
+      // A large catch-up was announced: what follows waits for the warm-up (link-gate.ts).
+      if (m.type === 'link-frame' && linkGate.armed && (catchUpTotal(m.bytes) ?? 0) >= LINK_GATE_MIN_CATCH_UP) linkGate.hold()
+      break
+  }
+}
+
+/** A link's opening, frame, backlog or closing, once the link gate lets it through. */
+function linkInput(n: ReplicaNode, m: Extract<ToWorker | ChannelInput, { type: 'link-open' | 'link-frame' | 'link-backlog' | 'link-close' }>): void {
+  switch (m.type) {
     case 'link-open':
       void n.connect(m.peer as PeerId)
       break

@@ -206,6 +206,17 @@ export function isEventsFrame(bytes: Uint8Array): boolean {
 }
 
 /**
+ * The total a current-version `catch-up` frame announces; null for any other frame. Only
+ * small frames are parsed (a catch-up frame is a few bytes), so passing each frame of a
+ * catch-up through it costs nothing.
+ */
+export function catchUpTotal(bytes: Uint8Array): number | null {
+  if (bytes.byteLength > 16 || bytes[0] !== 0x83 || bytes[1] !== PROTOCOL_VERSION || bytes[2] !== TAG.catchUp) return null
+  const parsed = parseMessage(bytes)
+  return parsed.type === 'ok' && parsed.message.type === 'catch-up' ? parsed.message.total : null
+}
+
+/**
  * The events of an `events` frame as views of `bytes`, read straight from its CBOR heads;
  * null for any other frame, and for any encoding but the plainest (parseMessage then
  * decodes it with cborg, which accepts or rejects it as before).

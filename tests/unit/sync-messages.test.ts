@@ -14,6 +14,7 @@ import {
   type SyncMessage,
   TAG,
   authorKey,
+  catchUpTotal,
   encodeMessage,
   packEvents,
   parseMessage,
@@ -364,5 +365,21 @@ describe('events frames: read from their CBOR heads, without copying each event'
     })
     expect(parseMessage(Uint8Array.of(0x83, V, TAG.events, 0x81, 0x58, 0x01, 0x07))).toMatchObject({ reason: expect.stringMatching(/^not CBOR/) })
     expect(eventsOf(Uint8Array.of(0x83, V, TAG.events, 0x81, 0x41, 0x07))).toEqual([Uint8Array.of(7)])
+  })
+})
+
+describe('catchUpTotal: the size of an announced catch-up, read without decoding other frames', () => {
+  it('reads the total of a catch-up frame, however large', () => {
+    for (const total of [0, 23, 24, 8191, 8192, 100_000, 2 ** 32]) expect(catchUpTotal(encodeMessage({ type: 'catch-up', total }))).toBe(total)
+  })
+
+  it('is null for every other message, another version, and a damaged catch-up frame', () => {
+    expect(catchUpTotal(encodeMessage({ type: 'ack', received: 100_000 }))).toBeNull()
+    expect(catchUpTotal(encodeMessage({ type: 'events', events: [encodeEvent(e1)] }))).toBeNull()
+    expect(catchUpTotal(encodeMessage({ type: 'want', ids: [] }))).toBeNull()
+    expect(catchUpTotal(Uint8Array.of(0x83, V + 1, TAG.catchUp, 0x19, 0x20, 0x00))).toBeNull()
+    expect(catchUpTotal(Uint8Array.of(0x83, V, TAG.catchUp, 0x19, 0x20))).toBeNull() // cut short
+    expect(catchUpTotal(Uint8Array.of(0x83, V, TAG.catchUp, 0x20))).toBeNull() // a negative total
+    expect(catchUpTotal(new Uint8Array(0))).toBeNull()
   })
 })
