@@ -28,6 +28,14 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err
 describe('LinkGate', () => {
   const warnings: string[] = []
   const gate = () => new LinkGate((message) => warnings.push(message))
+  /** A gate armed for a warm-up (no settling time) and told to hold: a large catch-up came. */
+  const holdingGate = () => {
+    const g = gate()
+    const warmUp = deferred()
+    g.arm(warmUp.promise, { settleMs: 0, maxWaitMs: 3000 })
+    g.hold()
+    return { g, warmUp, ran: [] as string[] }
+  }
   beforeEach(() => {
     vi.useFakeTimers()
     warnings.length = 0
@@ -97,11 +105,7 @@ describe('LinkGate', () => {
   })
 
   it('opens when the warm-up fails: a failed warm-up must not cut the replica off', async () => {
-    const g = gate()
-    const warmUp = deferred()
-    g.arm(warmUp.promise, { settleMs: 0, maxWaitMs: 3000 })
-    g.hold()
-    const ran: string[] = []
+    const { g, warmUp, ran } = holdingGate()
     g.pass(() => ran.push('events'))
     warmUp.reject(new Error('SQLite warm-up failed'))
     await wait(0)
@@ -121,11 +125,7 @@ describe('LinkGate', () => {
   })
 
   it('runs an input passed while the held ones run after them, not before', async () => {
-    const g = gate()
-    const warmUp = deferred()
-    g.arm(warmUp.promise, { settleMs: 0, maxWaitMs: 3000 })
-    g.hold()
-    const ran: string[] = []
+    const { g, warmUp, ran } = holdingGate()
     g.pass(() => {
       ran.push('events 1')
       g.pass(() => ran.push('passed by events 1'))
@@ -137,11 +137,7 @@ describe('LinkGate', () => {
   })
 
   it('logs an input that throws and still runs the ones after it', async () => {
-    const g = gate()
-    const warmUp = deferred()
-    g.arm(warmUp.promise, { settleMs: 0, maxWaitMs: 3000 })
-    g.hold()
-    const ran: string[] = []
+    const { g, warmUp, ran } = holdingGate()
     g.pass(() => {
       throw new Error('bad input')
     })
@@ -154,14 +150,10 @@ describe('LinkGate', () => {
   })
 
   it('keeps its first arming: a second arm() while armed changes nothing', async () => {
-    const g = gate()
-    const first = deferred()
-    g.arm(first.promise, { settleMs: 0, maxWaitMs: 3000 })
+    const { g, warmUp, ran } = holdingGate()
     g.arm(new Promise(() => undefined), { settleMs: 0, maxWaitMs: 60_000 })
-    g.hold()
-    const ran: string[] = []
     g.pass(() => ran.push('events'))
-    first.resolve()
+    warmUp.resolve()
     await wait(0)
     expect(ran).toEqual(['events'])
   })
