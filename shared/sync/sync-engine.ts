@@ -395,7 +395,7 @@ export class SyncEngine {
     }
     // Streamed (see the header): the first page now, the rest as `continue` inputs.
     const among = await store.count()
-    const size = this.#pageSize(state)
+    const size = this.#pageSize(state, total)
     const first = await store.eventsAfterFrom(clock, null, size, among)
     const stream: CatchUpStream = { id: ++this.#streams, clock, among, after: null, left: total, deferred: [], wanted: [], waiting: false }
     state.stream = stream
@@ -442,7 +442,7 @@ export class SyncEngine {
     const state = this.#peers.get(peer)
     const stream = state?.stream
     if (!state || !stream || stream.id !== streamId || state.refused || stream.waiting) return []
-    const size = Math.min(this.#pageSize(state), stream.left)
+    const size = this.#pageSize(state, stream.left)
     const page = await this.#opts.store.eventsAfterFrom(stream.clock, stream.after, size, stream.among)
     return this.#sendPage(peer, state, stream, page, size)
   }
@@ -462,9 +462,12 @@ export class SyncEngine {
     return Math.min(full, this.#first + state.acked)
   }
 
-  /** Events in the stream's next page: a page, or the window while that is smaller (slow start). */
-  #pageSize(state: PeerState): number {
-    return Math.min(this.#page, this.#window(state))
+  /**
+   * Events in the stream's next page: a page, or the window while that is smaller (slow
+   * start), and no more than the `left` still announced.
+   */
+  #pageSize(state: PeerState, left: number): number {
+    return Math.min(this.#page, this.#window(state), left)
   }
 
   get #first(): number {
