@@ -194,6 +194,18 @@ export class ReplicaNode {
     return this.#queue.then(() => undefined)
   }
 
+  /**
+   * Resolves once the queue is empty, inputs queued meanwhile included (a catch-up's next
+   * page, queued by the ack that an earlier input handled).
+   */
+  async settled(): Promise<void> {
+    let queue: Promise<unknown>
+    do {
+      queue = this.#queue
+      await queue
+    } while (queue !== this.#queue)
+  }
+
   #run(what: 'connect' | 'disconnect' | 'receive' | 'continue', fn: () => Promise<void>): Promise<void> {
     this.#openBatch = null
     const step = this.#queue.then(fn).catch((err: unknown) => {

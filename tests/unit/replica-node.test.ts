@@ -30,6 +30,14 @@ class CountingStore extends MemoryEventStore {
   }
 }
 
+/** A MemoryEventStore whose catch-up reads take a task each. */
+class SlowReadingStore extends MemoryEventStore {
+  override async eventsAfterFrom(...args: Parameters<MemoryEventStore['eventsAfterFrom']>): ReturnType<MemoryEventStore['eventsAfterFrom']> {
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    return super.eventsAfterFrom(...args)
+  }
+}
+
 async function pair() {
   const room = newRoomId()
   const outbox: Record<string, Frame[]> = { a: [], b: [] }
@@ -128,18 +136,22 @@ describe('ReplicaNode', () => {
 })
 
 describe('ReplicaNode: flow control of a streamed catch-up', () => {
-  /** A node holding 40 events, streaming to fresh peers 5 events a page; its turns are ours to give. */
-  async function streamingSender() {
+  /**
+   * A node holding 40 events, streaming to fresh peers 5 events a page; its turns are ours
+   * to give (`ownTurns` false: it takes them at once, as nodes without `nextTurn` do;
+   * `slowReads`: reading a page takes a task, as on OPFS, not microtasks).
+   */
+  async function streamingSender({ ownTurns = true, slowReads = false } = {}) {
     const room = newRoomId()
     const sent: Array<{ to: PeerId; events: number }> = []
     const turns: Array<() => void> = []
     const node = new ReplicaNode({
       replica: replica(1),
       room,
-      log: await TodoLog.open(new MemoryEventStore()),
+      log: await TodoLog.open(slowReads ? new SlowReadingStore() : new MemoryEventStore()),
       logger: recordingLogger(),
       catchUpPage: 5,
-      nextTurn: () => new Promise<void>((resolve) => turns.push(resolve)),
+      nextTurn: ownTurns ? () => new Promise<void>((resolve) => turns.push(resolve)) : undefined,
       send: (to, bytes) => {
         const parsed = parseMessage(bytes)
         if (parsed.type === 'ok' && parsed.message.type === 'events') sent.push({ to, events: parsed.message.events.length })
@@ -230,5 +242,18 @@ describe('ReplicaNode: flow control of a streamed catch-up', () => {
     for (let i = 0; i < 10; i++) await turn()
     expect(eventsTo(p)).toBe(45)
   })
-})
 
+  it('settled() waits for the inputs queued meanwhile, such as the page an ack lets out; idle() only for those queued before it', async () => {
+    const { node, join, eventsTo } = await streamingSender({ ownTurns: false, slowReads: true })
+    const p = 'p' as PeerId
+    await join(p, 2)
+    expect(eventsTo(p)).toBe(5)
+    void node.receive(p, encodeMessage({ type: 'ack', received: 5 }))
+    const idle = node.idle().then(() => eventsTo(p))
+    const settled = node.settled().then(() => eventsTo(p))
+    // The ack's own input sends the page it opens the window for; the one after is a
+    // 'continue' input that the ack queues, which idle() does not wait for.
+    expect(await idle).toBe(10)
+    expect(await settled).toBe(15)
+  })
+})
