@@ -232,7 +232,7 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   if (fresh) {
     setTimeout(
       () =>
-        void warmUpOpfsSqlite(store, () => catchingUp() && !linkGate.holding)
+        void warmUpOpfsSqlite(store, () => catchingUp() && !linkGate.holding, `warm-up-${replica}.db`)
           .catch((err: unknown) => logger.warn('SQLite warm-up failed', { err }))
           .finally(warmedUp),
       0,

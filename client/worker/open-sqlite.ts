@@ -20,7 +20,7 @@ import wasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url'
 import { SqliteEventStore } from './sqlite-event-store.ts'
 import type { SqliteWasm } from './param-writer.ts'
 import { combineWalWrites } from './wal-write-combining.ts'
-import { warmUpSqlite } from './sqlite-warm-up.ts'
+import { type ScratchDatabase, warmUpSqlite } from './sqlite-warm-up.ts'
 import { OPFS_DATABASE_DIRECTORY, SIDE_FILE_SUFFIXES, databaseFiles, removeDatabaseFiles } from './opfs-directory.ts'
 
 export { OPFS_DATABASE_DIRECTORY, listOpfsDatabases } from './opfs-directory.ts'
@@ -49,13 +49,27 @@ export function takeVfsError(): unknown {
 }
 
 /**
- * Warms this worker's SQLite module up on a scratch in-memory database (sqlite-warm-up.ts),
- * each step while `store` (the worker's store, on the same module) runs none of its calls;
- * no further step once `stop()` (a real catch-up has begun).
+ * Warms this worker's SQLite module up (sqlite-warm-up.ts), each step while `store` (the
+ * worker's store, on the same module) runs none of its calls; no further step once
+ * `stop()` (a real catch-up has begun). The receiving side stores into a scratch database
+ * on OPFS, `scratchFileName`, opened as a replica's is, so the VFS's JavaScript and SQLite's
+ * WAL code warm up too; it is removed afterwards, and first if a crash left it behind. The
+ * name must be this tab's own (log-worker.ts derives it from the replica it holds).
  */
-export async function warmUpOpfsSqlite(store: SqliteEventStore, stop: () => boolean): Promise<void> {
+export async function warmUpOpfsSqlite(
+  store: SqliteEventStore,
+  stop: () => boolean,
+  scratchFileName: string,
+): Promise<{ received: number; stopped: boolean }> {
   const { sqlite3, wasm } = await opfsSqlite()
-  await warmUpSqlite(sqlite3, wasm, (fn) => store.exclusive(fn), stop)
+  const receiver: ScratchDatabase = {
+    open: async () => {
+      await deleteOpfsDatabase(scratchFileName)
+      return openConfigured(sqlite3, databasePath(scratchFileName))
+    },
+    remove: () => deleteOpfsDatabase(scratchFileName),
+  }
+  return warmUpSqlite(sqlite3, wasm, { hold: (fn) => store.exclusive(fn), stop, receiver })
 }
 
 /** The wa-sqlite API with the OPFS VFS registered; created once per worker. */
@@ -85,6 +99,17 @@ function opfsSqlite(): Promise<OpfsSqlite> {
 export async function openOpfsStore(fileName: string): Promise<SqliteEventStore> {
   const path = databasePath(fileName)
   const { sqlite3, wasm } = await opfsSqlite()
+  const db = await openConfigured(sqlite3, path)
+  try {
+    return await SqliteEventStore.open(sqlite3, db, wasm)
+  } catch (err) {
+    await sqlite3.close(db)
+    throw err
+  }
+}
+
+/** Opens (creating if needed) the database at VFS path `path`, configured as below. */
+async function openConfigured(sqlite3: SQLiteAPI, path: string): Promise<number> {
   const db = await sqlite3.open_v2(path, SQLite.SQLITE_OPEN_CREATE | SQLite.SQLITE_OPEN_READWRITE, VFS_NAME)
   try {
     // One tab owns a replica (a Web Lock guards it), so the connection may keep its lock:
@@ -97,7 +122,7 @@ export async function openOpfsStore(fileName: string): Promise<SqliteEventStore>
     // it survives a crash of the tab or the browser, and only an OS crash or power loss
     // can take the last commits before a checkpoint (peers hold them too, and resend).
     await sqlite3.exec(db, 'PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY')
-    return await SqliteEventStore.open(sqlite3, db, wasm)
+    return db
   } catch (err) {
     await sqlite3.close(db)
     throw err

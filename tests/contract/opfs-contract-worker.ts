@@ -8,7 +8,8 @@
  * Results and arguments travel by structured clone (Maps, arrays and plain events do).
  */
 import type { EventStore } from '../../shared/event-store.ts'
-import { deleteOpfsDatabase, listOpfsDatabases, openOpfsStore, OPFS_DATABASE_DIRECTORY } from '../../client/worker/open-sqlite.ts'
+import { deleteOpfsDatabase, listOpfsDatabases, openOpfsStore, OPFS_DATABASE_DIRECTORY, warmUpOpfsSqlite } from '../../client/worker/open-sqlite.ts'
+import type { SqliteEventStore } from '../../client/worker/sqlite-event-store.ts'
 
 export type OpfsRequest =
   | { op: 'open'; file: string }
@@ -16,10 +17,11 @@ export type OpfsRequest =
   | { op: 'delete'; file: string }
   | { op: 'list' }
   | { op: 'size'; file: string }
+  | { op: 'warm-up'; store: number; scratch: string }
 
 export type OpfsReply = { id: number; ok: unknown } | { id: number; error: { name: string; message: string } }
 
-const stores = new Map<number, EventStore>()
+const stores = new Map<number, SqliteEventStore>()
 let nextStore = 1
 
 async function answer(request: OpfsRequest): Promise<unknown> {
@@ -39,6 +41,11 @@ async function answer(request: OpfsRequest): Promise<unknown> {
       return deleteOpfsDatabase(request.file)
     case 'list':
       return listOpfsDatabases()
+    case 'warm-up': {
+      const store = stores.get(request.store)
+      if (!store) throw new Error(`no store ${request.store}`)
+      return warmUpOpfsSqlite(store, () => false, request.scratch)
+    }
     case 'size': {
       const root = await navigator.storage.getDirectory()
       const dir = await root.getDirectoryHandle(OPFS_DATABASE_DIRECTORY)

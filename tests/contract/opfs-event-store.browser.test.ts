@@ -16,6 +16,7 @@ import { sortEvents } from '../../shared/order.ts'
 import { foldTodo } from '../../shared/todo-fold.ts'
 import { chain, ev, todo } from '../helpers/fixtures.ts'
 import { runEventStoreContract } from './event-store-contract.ts'
+import { WARM_UP_EVENTS } from '../../client/worker/sqlite-warm-up.ts'
 import type { OpfsReply, OpfsRequest } from './opfs-contract-worker.ts'
 
 const worker = new Worker(new URL('./opfs-contract-worker.ts', import.meta.url), { type: 'module' })
@@ -43,7 +44,7 @@ function rpc<T>(request: OpfsRequest): Promise<T> {
 
 /** An EventStore whose calls run on a SqliteEventStore in the worker. */
 class RemoteEventStore implements EventStore {
-  constructor(private readonly handle: number) {}
+  constructor(readonly handle: number) {}
   static async open(file: string): Promise<RemoteEventStore> {
     return new RemoteEventStore(await rpc<number>({ op: 'open', file }))
   }
@@ -153,6 +154,25 @@ describe('SqliteEventStore on OPFS', () => {
     const reopened = await RemoteEventStore.open(file)
     expect(await reopened.count()).toBe(0)
     await reopened.close()
+    await rpc({ op: 'delete', file })
+  })
+
+  it('warms SQLite up through a scratch database on OPFS and removes it, a leftover of a crashed one too, leaving the real store as it was', async () => {
+    const file = freshFile()
+    const scratch = `warm-up-${file}`
+    const leftover = await RemoteEventStore.open(scratch) // as if a tab died mid-warm-up
+    await leftover.commit([ev([], { type: 'create' })], [])
+    await leftover.close()
+    const store = await RemoteEventStore.open(file)
+    const [e1] = chain([{ type: 'create' }])
+    await store.commit([e1!], [])
+    const result = await rpc<{ received: number; stopped: boolean }>({ op: 'warm-up', store: store.handle, scratch })
+    expect(result).toEqual({ received: WARM_UP_EVENTS, stopped: false })
+    expect(await rpc<string[]>({ op: 'list' })).not.toContain(scratch)
+    expect(await store.count()).toBe(1)
+    await store.commit(chain([{ type: 'set_content', value: 'after' }], [e1!]), [])
+    expect(await store.count()).toBe(2)
+    await store.close()
     await rpc({ op: 'delete', file })
   })
 })
