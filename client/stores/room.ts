@@ -2,6 +2,8 @@
  * The room store: snapshots the log worker pushes, plus the actions a user can take.
  * State here is a view; the log (in the worker) is the truth. Actions send events and
  * the new state arrives as the next snapshot, so local and remote edits take one path.
+ * One exception: a todo's checkbox shows what the user asked at once, until the log has
+ * it (pending-toggles.ts), so quick clicks are not undone for a moment by older snapshots.
  *
  * Names: the room's name and each replica's are events in the log (shared/room-meta.ts).
  * The user's own name is a preference of this browser (rooms/own-name.ts) that each
@@ -19,6 +21,7 @@ import { loadOwnName, normalizeName, OWN_NAME_KEY, saveOwnName } from '../rooms/
 import { StorageFullError } from '../worker/storage-error.ts'
 import { useRoomsStore } from './rooms.ts'
 import { keepUnchanged, keepUnchangedRecord } from './keep-unchanged.ts'
+import { PendingToggles } from './pending-toggles.ts'
 import { PatchInParts, applyTodoPatch } from '../worker/todo-patch.ts'
 import type { RoomAddress } from '../../shared/room-link.ts'
 import type { ActAction, TodoView } from '../worker/protocol.ts'
@@ -50,7 +53,11 @@ function maxLinksSetting(): number | undefined {
 export const useRoomStore = defineStore('room', () => {
   const address = ref<RoomAddress | null>(null)
   const replica = ref<ReplicaId | null>(null)
+  /** The todos shown: the log's (`logTodos`), with the toggles not yet in it as asked (pending-toggles.ts). */
   const todos = shallowRef<readonly TodoView[]>([])
+  /** The todos as the log's snapshots and patches give them. */
+  let logTodos: readonly TodoView[] = []
+  let toggles = new PendingToggles()
   const eventCount = ref(0)
   const signaling = ref<SignalingStatus>('connecting')
   const peers = ref<PeerLink[]>([])
@@ -108,8 +115,10 @@ export const useRoomStore = defineStore('room', () => {
           patchInParts = null
           if (parts && Array.isArray(s.todos)) console.warn('[room] patch parts before a full list dropped')
           // Unchanged items keep their object, so Vue re-renders only the changed ones.
-          if (Array.isArray(s.todos)) todos.value = keepUnchanged(todos.value, s.todos)
-          else todos.value = parts ? parts.finish(s.todos) : applyTodoPatch(todos.value, s.todos)
+          if (Array.isArray(s.todos)) logTodos = keepUnchanged(logTodos, s.todos)
+          else logTodos = parts ? parts.finish(s.todos) : applyTodoPatch(logTodos, s.todos)
+          toggles.settle()
+          todos.value = toggles.overlay(logTodos)
           if (s.counts.total !== counts.value.total || s.counts.active !== counts.value.active) counts.value = s.counts
           if (s.lists.join('\n') !== lists.value.join('\n')) lists.value = s.lists // unchanged: no re-render
           eventCount.value = s.eventCount
@@ -124,7 +133,7 @@ export const useRoomStore = defineStore('room', () => {
           snapshots.value++
         },
         // Applied as it arrives, not all in the task of the snapshot it belongs to.
-        snapshotPart: (changed) => (patchInParts ??= new PatchInParts(todos.value)).add(changed),
+        snapshotPart: (changed) => (patchInParts ??= new PatchInParts(logTodos)).add(changed),
         progress: (received, expected) => (progress.value = { received, expected }),
         replica: (id) => (replica.value = id),
         signaling: (s) => (signaling.value = s),
@@ -180,7 +189,9 @@ export const useRoomStore = defineStore('room', () => {
     patchInParts = null
     address.value = null
     replica.value = null
+    logTodos = []
     todos.value = []
+    toggles = new PendingToggles()
     counts.value = { total: 0, active: 0 }
     lists.value = []
     peers.value = []
@@ -262,8 +273,17 @@ export const useRoomStore = defineStore('room', () => {
     void writeOwnName()
   })
 
+  /** Shown as asked at once, and over snapshots until the log has it (pending-toggles.ts). */
   async function toggle(id: TodoId, completed: boolean): Promise<void> {
-    await act(id, 'complete', completed)
+    const pending = toggles
+    const answered = pending.ask(id, completed)
+    todos.value = pending.overlay(logTodos)
+    const stored = await act(id, 'complete', completed)
+    answered()
+    if (stored || pending !== toggles) return
+    // Refused: nothing changed in the log, so no snapshot may come to settle it.
+    pending.settle()
+    todos.value = pending.overlay(logTodos)
   }
 
   async function remove(id: TodoId): Promise<void> {

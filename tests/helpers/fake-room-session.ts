@@ -9,6 +9,7 @@
  *   FakeRoomSession.last.open(replica, { roomName: 'x' })   the worker opened the replica
  *   FakeRoomSession.last.push({ peerNames: {...} })          a later snapshot
  *   FakeRoomSession.last.failWith = new StorageFullError()   the next acts are refused
+ *   FakeRoomSession.last.holdActs = true; … answerActs()     acts answered when the test says
  */
 import type { ReplicaId } from '../../shared/ids.ts'
 import type { RoomAddress } from '../../shared/room-link.ts'
@@ -26,6 +27,9 @@ export class FakeRoomSession {
   readonly acts: ActAction[][] = []
   /** When set, acts are refused with it (nothing is stored). */
   failWith: Error | null = null
+  /** When true, acts wait for answerActs() (the worker still storing them). */
+  holdActs = false
+  #held: Array<() => void> = []
   closed = false
   #snapshot: LogSnapshot = EMPTY
 
@@ -49,7 +53,15 @@ export class FakeRoomSession {
 
   actMany(actions: ActAction[]): Promise<void> {
     this.acts.push(actions)
-    return this.failWith ? Promise.reject(this.failWith) : Promise.resolve()
+    const failWith = this.failWith
+    const answer = () => (failWith ? Promise.reject(failWith) : Promise.resolve())
+    if (!this.holdActs) return answer()
+    return new Promise<void>((resolve) => this.#held.push(resolve)).then(answer)
+  }
+
+  /** Answers the first `count` acts held (all by default), in order. */
+  answerActs(count = Infinity): void {
+    for (const answer of this.#held.splice(0, count)) answer()
   }
 
   act(todo: ActAction['todo'], eventType: string, value: ActAction['value']): Promise<void> {
