@@ -195,7 +195,7 @@ async function catchUp(senderLog: TodoLog, receiverLog: TodoLog, step: Hold): Pr
   const wire: Array<() => void> = []
   const meta = await RoomMetaView.open(receiverLog.store)
   let dirty = new Set<TodoId>()
-  let uiHeld = new Set<TodoId>()
+  const uiHeld = new Set<TodoId>()
   const sender: ReplicaNode = new ReplicaNode({
     replica: AUTHOR,
     room: ROOM,
@@ -227,12 +227,12 @@ async function catchUp(senderLog: TodoLog, receiverLog: TodoLog, step: Hold): Pr
       await settled()
       if (dirty.size === 0) return
       const hold = { held: uiHeld, limit: isCatchingUp(receiver.engine.progress()) ? TODO_PAGE : Infinity }
-      const snapshot = await logSnapshot(receiverLog, meta.meta, false, dirty, hold)
+      const { todos } = await logSnapshot(receiverLog, meta.meta, false, dirty, hold)
       dirty = new Set()
-      if (Array.isArray(snapshot.todos)) uiHeld = new Set(snapshot.todos.map((t) => t.id))
-      else {
-        holdPatch(uiHeld, snapshot.todos)
-        splitPatch(snapshot.todos)
+      // Always a patch: a snapshot with a dirty set is one.
+      if (!Array.isArray(todos)) {
+        holdPatch(uiHeld, todos)
+        splitPatch(todos)
       }
     })
   }
