@@ -7,7 +7,7 @@
  * `held` and kept. Runs on the UI thread (OPFS listing and removal need no worker).
  */
 import type { ReplicaId, RoomId } from '../../shared/ids.ts'
-import { databaseFileName, parseDatabaseFileName, withFreeReplica } from '../worker/replica-claim.ts'
+import { databaseFileName, parseDatabaseFileName, warmUpFileName, withFreeReplica } from '../worker/replica-claim.ts'
 import { listOpfsDatabases, removeDatabaseFiles } from '../worker/opfs-directory.ts'
 
 export interface StoredRoom {
@@ -56,7 +56,10 @@ export async function deleteRoomReplicas(room: RoomId, waitFor: ReplicaId | null
   const outcome: LeaveOutcome = { deleted: [], held: [] }
   for (const replica of stored) {
     const waitMs = replica === waitFor ? OWN_REPLICA_WAIT_MS : OTHER_REPLICA_WAIT_MS
-    const free = await withFreeReplica(room, replica, waitMs, () => removeSoon(databaseFileName(room, replica)))
+    const free = await withFreeReplica(room, replica, waitMs, async () => {
+      await removeSoon(databaseFileName(room, replica))
+      await removeSoon(warmUpFileName(replica)) // left by a tab that crashed mid-warm-up
+    })
     outcome[free ? 'deleted' : 'held'].push(replica)
   }
   return outcome

@@ -20,9 +20,9 @@ import { TodoLog } from '../../shared/todo-log.ts'
 import { ReplicaNode } from '../../shared/sync/replica-node.ts'
 import { type PeerId, isCatchingUp } from '../../shared/sync/sync-engine.ts'
 import { catchUpTotal, ownedFrame } from '../../shared/sync/messages.ts'
-import { listOpfsDatabases, openOpfsStore, takeVfsError, warmUpOpfsSqlite } from './open-sqlite.ts'
+import { deleteOpfsDatabase, listOpfsDatabases, openOpfsStore, takeVfsError, warmUpOpfsSqlite } from './open-sqlite.ts'
 import { isStorageFull } from './storage-error.ts'
-import { claimReplica, databaseFileName } from './replica-claim.ts'
+import { claimReplica, databaseFileName, warmUpFileName } from './replica-claim.ts'
 import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
 import { logSnapshot } from './snapshot.ts'
 import { StateHashPace } from './state-hash-pace.ts'
@@ -228,11 +228,14 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   snapshotPosts.schedule()
   for (const m of early.splice(0)) handle(m)
   // The warm-up, after the first snapshot. It stops once a catch-up's events flow: a
-  // small one, or a large one after the gate's time limit.
-  if (fresh) {
+  // small one, or a large one after the gate's time limit. A replica with events has no
+  // warm-up, but may have the scratch file of one its tab did not finish: removed.
+  if (!fresh) {
+    deleteOpfsDatabase(warmUpFileName(replica)).catch((err: unknown) => logger.warn('removing a warm-up scratch file failed', { err }))
+  } else {
     setTimeout(
       () =>
-        void warmUpOpfsSqlite(store, () => catchingUp() && !linkGate.holding, `warm-up-${replica}.db`)
+        void warmUpOpfsSqlite(store, () => catchingUp() && !linkGate.holding, warmUpFileName(replica))
           .catch((err: unknown) => logger.warn('SQLite warm-up failed', { err }))
           .finally(warmedUp),
       0,

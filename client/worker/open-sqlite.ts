@@ -4,6 +4,7 @@
  *
  *   openOpfsStore('peerlog-<room>-<replica>.db')
  *     └─ OPFS root/peerlog/peerlog-<room>-<replica>.db  (+ "-journal", "-wal" siblings)
+ *   warmUpOpfsSqlite(store, stop, 'warm-up-<replica>.db')   a scratch database, removed after
  *
  * wa-sqlite's sync build with OPFSCoopSyncVFS: synchronous access handles exist only in
  * dedicated workers, and the sync build is 2–4× faster than the asyncify one. The module

@@ -2,6 +2,7 @@
  * The OPFS directory of replica databases: listing and removing their files.
  *
  *   OPFS root/peerlog/peerlog-<room>-<replica>.db  (+ "-journal", "-wal" siblings)
+ *                     warm-up-<replica>.db          a warm-up's scratch (replica-claim.ts)
  *
  * Free of wa-sqlite, so the UI thread uses it too (the rooms menu lists rooms and deletes
  * the replicas of a room it leaves): only opening a database needs a worker. Removing

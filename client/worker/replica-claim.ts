@@ -17,6 +17,13 @@ import { type ReplicaId, type RoomId, isReplicaId, isRoomId, newReplicaId } from
 
 export const databaseFileName = (room: RoomId, replica: ReplicaId): string => `peerlog-${room}-${replica}.db`
 
+/**
+ * The scratch database a replica's warm-up uses (sqlite-warm-up.ts), next to its own. Only
+ * the tab holding the replica writes it, and removes it afterwards; one a crashed tab
+ * left goes with the replica (local-replicas.ts) or at its next warm-up.
+ */
+export const warmUpFileName = (replica: ReplicaId): string => `warm-up-${replica}.db`
+
 /** The room and replica a database file name stands for; null for any other name. */
 export function parseDatabaseFileName(name: string): { room: RoomId; replica: ReplicaId } | null {
   const m = /^peerlog-([0-9a-f]+)-([0-9a-f]+)\.db$/.exec(name)

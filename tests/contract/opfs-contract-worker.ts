@@ -16,6 +16,7 @@ export type OpfsRequest =
   | { op: 'call'; store: number; method: keyof EventStore; args: unknown[] }
   | { op: 'delete'; file: string }
   | { op: 'list' }
+  | { op: 'entries' }
   | { op: 'size'; file: string }
   | { op: 'warm-up'; store: number; scratch: string }
 
@@ -41,6 +42,13 @@ async function answer(request: OpfsRequest): Promise<unknown> {
       return deleteOpfsDatabase(request.file)
     case 'list':
       return listOpfsDatabases()
+    case 'entries': {
+      // Every file of the directory, side files ("-journal", "-wal") included.
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(OPFS_DATABASE_DIRECTORY)
+      const names: string[] = []
+      for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name)
+      return names.sort()
+    }
     case 'warm-up': {
       const store = stores.get(request.store)
       if (!store) throw new Error(`no store ${request.store}`)

@@ -50,9 +50,22 @@ test('lists named rooms, returns to one, and leaving deletes its local replica',
   await expect(page).toHaveURL(firstLink)
   await expect(titles(page)).toHaveText(['buy milk'])
   await expect(page.getByTestId('room-name')).toHaveText('Groceries')
+  // Its replica holds events now: it warms up no more, and any scratch file of a warm-up
+  // cut short when the tab moved to the second room is removed.
+  const firstReplica = /^peerlog-[0-9a-f]+-([0-9a-f]+)\.db$/.exec((await storedFilesOf(page, first))[0]!)![1]
+  await expect.poll(() => storedFilesOf(page, `warm-up-${firstReplica}`)).toEqual([])
 
-  // Leave the second (not open here): confirm, then its files are gone from OPFS.
-  expect(await storedFilesOf(page, second)).not.toEqual([])
+  // Leave the second (not open here): confirm, then its files are gone from OPFS, with
+  // the warm-up's scratch file if its tab went before the warm-up ended (as may have
+  // happened above: going back ended the second room's worker), made sure of here.
+  const secondFiles = await storedFilesOf(page, second)
+  expect(secondFiles).not.toEqual([])
+  const scratch = `warm-up-${/^peerlog-[0-9a-f]+-([0-9a-f]+)\.db$/.exec(secondFiles[0]!)![1]}.db`
+  await page.evaluate(async (name) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('peerlog')
+    await dir.getFileHandle(name, { create: true })
+  }, scratch)
+  expect(await storedFilesOf(page, scratch)).toContain(scratch)
   await openMenu(page)
   await entry(page, second).getByRole('button', { name: 'Leave Work' }).click()
   await expect(page.getByTestId('confirm-leave')).toBeFocused()
@@ -60,6 +73,7 @@ test('lists named rooms, returns to one, and leaving deletes its local replica',
   await expect(page.getByTestId('rooms-message')).toHaveText(/Left Work: its copy in this browser is deleted/)
   await expect(entry(page, second)).toHaveCount(0)
   expect(await storedFilesOf(page, second)).toEqual([])
+  expect(await storedFilesOf(page, scratch)).toEqual([])
   expect(await storedFilesOf(page, first)).not.toEqual([]) // the other room is untouched
   await expect(titles(page)).toHaveText(['buy milk'])
 
