@@ -58,7 +58,7 @@ export async function deleteRoomReplicas(room: RoomId, waitFor: ReplicaId | null
     const waitMs = replica === waitFor ? OWN_REPLICA_WAIT_MS : OTHER_REPLICA_WAIT_MS
     const free = await withFreeReplica(room, replica, waitMs, async () => {
       await removeSoon(databaseFileName(room, replica))
-      await removeSoon(warmUpFileName(replica)) // left by a tab that crashed mid-warm-up
+      await removeSoon(warmUpFileName(replica)) // left by a tab that went mid-warm-up
     })
     outcome[free ? 'deleted' : 'held'].push(replica)
   }

@@ -19,8 +19,9 @@ export const databaseFileName = (room: RoomId, replica: ReplicaId): string => `p
 
 /**
  * The scratch database a replica's warm-up uses (sqlite-warm-up.ts), next to its own. Only
- * the tab holding the replica writes it, and removes it afterwards; one a crashed tab
- * left goes with the replica (local-replicas.ts) or at its next warm-up.
+ * the tab holding the replica writes it, and removes it afterwards; one left by a tab that
+ * went mid-warm-up (closed, crashed, moved to another room) is removed when the replica
+ * next opens (log-worker.ts) or with the replica (local-replicas.ts).
  */
 export const warmUpFileName = (replica: ReplicaId): string => `warm-up-${replica}.db`
 
