@@ -23,11 +23,10 @@ import { catchUpTotal, ownedFrame } from '../../shared/sync/messages.ts'
 import { deleteOpfsDatabase, listOpfsDatabases, openOpfsStore, takeVfsError, warmUpOpfsSqlite } from './open-sqlite.ts'
 import { isStorageFull } from './storage-error.ts'
 import { claimReplica, databaseFileName, warmUpFileName } from './replica-claim.ts'
-import { type FromWorker, type LogSnapshot, type ToWorker, isToWorker } from './protocol.ts'
-import { logSnapshot } from './snapshot.ts'
+import { type FromWorker, type ToWorker, isToWorker } from './protocol.ts'
+import { UiHeldTodos, logSnapshot } from './snapshot.ts'
 import { StateHashPace } from './state-hash-pace.ts'
-import { type HeldTodos, holdPatch, postInGroups, splitPatch } from './todo-patch.ts'
-import { TODO_PAGE } from '../components/todo/todo-window.ts'
+import { postInGroups, splitPatch } from './todo-patch.ts'
 import { SnapshotPosts } from './snapshot-posts.ts'
 import { UiYield } from './ui-yield.ts'
 import { LINK_GATE_MIN_CATCH_UP, LinkGate } from './link-gate.ts'
@@ -68,27 +67,11 @@ function post(message: FromWorker): void {
  * they are posted, and how catch-up progress rides on them: snapshot-posts.ts.
  */
 let dirty: Set<TodoId> | null = null
-/**
- * The todos the UI holds. During a catch-up it is sent only the todos it holds and the
- * first page of the list (TODO_PAGE, all TodoList renders then), and the rest once the
- * catch-up is over (todo-patch.ts diffTodos): applying and keeping ~2,000 new todos per
- * batch on the UI thread grew its heap into a major GC and Blink's first sweep (10-15 ms
- * tasks), on top of milliseconds per snapshot: the ui bench counted tasks over 50 ms in
- * 3-6 of 16 visits, and 1-2 of 16 with the todos held back (`npm run bench -- ui`).
- */
-let uiHeld = new Set<TodoId>()
-/** The `hold` for the next patch: a first page during a catch-up, else everything. */
-function holdForUi(): HeldTodos {
-  return { held: uiHeld, limit: catchingUp() ? TODO_PAGE : Infinity }
-}
+/** The todos the UI holds: during a catch-up, only a first page (snapshot.ts). */
+const uiHeld = new UiHeldTodos()
 /** A catch-up is streaming in. */
 function catchingUp(): boolean {
   return node !== null && isCatchingUp(node.engine.progress())
-}
-/** Notes what the UI holds once it has `snapshot`. */
-function heldAfter(snapshot: LogSnapshot): void {
-  if (Array.isArray(snapshot.todos)) uiHeld = new Set(snapshot.todos.map((t) => t.id))
-  else holdPatch(uiHeld, snapshot.todos)
 }
 function markDirty(todos: Iterable<TodoId> | 'all'): void {
   if (todos === 'all') dirty = null
@@ -114,8 +97,8 @@ const snapshotPosts = new SnapshotPosts({
     dirty = new Set()
     try {
       const withStateHash = stateHashPace.due(catchingUp())
-      const snapshot = await logSnapshot(log, roomMeta?.meta, withStateHash, changed, holdForUi())
-      heldAfter(snapshot)
+      const snapshot = await logSnapshot(log, roomMeta?.meta, withStateHash, changed, uiHeld.forPatch(catchingUp()))
+      uiHeld.after(snapshot)
       if (Array.isArray(snapshot.todos)) post({ type: 'state', snapshot, progress: progress() })
       else {
         // A big patch goes in parts, each a short task for the UI thread, a few per frame
@@ -222,7 +205,7 @@ async function open(room: RoomId, preferred: ReplicaId | null): Promise<void> {
   await snapshotPosts.run(async () => {
     dirty = new Set() // later snapshots patch this one
     const snapshot = await logSnapshot(log, roomMeta?.meta, false)
-    heldAfter(snapshot)
+    uiHeld.after(snapshot)
     post({ type: 'opened', replica, snapshot })
   })
   snapshotPosts.schedule()

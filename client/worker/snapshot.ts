@@ -14,7 +14,8 @@ import type { TodoLog } from '../../shared/todo-log.ts'
 import type { RoomMeta } from '../../shared/room-meta.ts'
 import type { TodoId } from '../../shared/ids.ts'
 import type { LogSnapshot, TodoView } from './protocol.ts'
-import { type HeldTodos, diffTodos } from './todo-patch.ts'
+import { type HeldTodos, diffTodos, holdPatch } from './todo-patch.ts'
+import { TODO_PAGE } from '../components/todo/todo-window.ts'
 
 /** A snapshot's `counts` and `lists`: every todo counted, the lists in use sorted. */
 export function countTodos(todos: ReadonlyArray<{ completed: boolean; list: string | null }>): Pick<LogSnapshot, 'counts' | 'lists'> {
@@ -58,5 +59,28 @@ export async function logSnapshot(
     heads: await log.store.heads(),
     interpretation: log.interpretation,
     stateHash: withStateHash ? log.stateHash() : null,
+  }
+}
+
+/**
+ * The todos the UI holds. During a catch-up it is sent only the todos it holds and the
+ * first page of the list (TODO_PAGE, all TodoList renders then), and the rest once the
+ * catch-up is over (todo-patch.ts diffTodos): applying and keeping ~2,000 new todos per
+ * batch on the UI thread grew its heap into a major GC and Blink's first sweep (10-15 ms
+ * tasks), on top of milliseconds per snapshot: the ui bench counted tasks over 50 ms in
+ * 3-6 of 16 visits, and 1-2 of 16 with the todos held back (`npm run bench -- ui`).
+ */
+export class UiHeldTodos {
+  #held = new Set<TodoId>()
+
+  /** The `hold` for the next patch: a first page during a catch-up, else everything. */
+  forPatch(catchingUp: boolean): HeldTodos {
+    return { held: this.#held, limit: catchingUp ? TODO_PAGE : Infinity }
+  }
+
+  /** Notes what the UI holds once it has `snapshot`. */
+  after(snapshot: Pick<LogSnapshot, 'todos'>): void {
+    if (Array.isArray(snapshot.todos)) this.#held = new Set(snapshot.todos.map((t) => t.id))
+    else holdPatch(this.#held, snapshot.todos)
   }
 }

@@ -40,9 +40,8 @@ import { type Logger, consoleLogger } from '../../shared/log.ts'
 import { SqliteEventStore } from './sqlite-event-store.ts'
 import type { SqliteWasm } from './param-writer.ts'
 import { nextTask } from './next-task.ts'
-import { logSnapshot } from './snapshot.ts'
-import { holdPatch, splitPatch } from './todo-patch.ts'
-import { TODO_PAGE } from '../components/todo/todo-window.ts'
+import { UiHeldTodos, logSnapshot } from './snapshot.ts'
+import { splitPatch } from './todo-patch.ts'
 
 /** Events the warm-up writes, in transactions of WARM_UP_BATCH. */
 export const WARM_UP_EVENTS = 4000
@@ -195,7 +194,7 @@ async function catchUp(senderLog: TodoLog, receiverLog: TodoLog, step: Hold): Pr
   const wire: Array<() => void> = []
   const meta = await RoomMetaView.open(receiverLog.store)
   let dirty = new Set<TodoId>()
-  const uiHeld = new Set<TodoId>()
+  const uiHeld = new UiHeldTodos()
   const sender: ReplicaNode = new ReplicaNode({
     replica: AUTHOR,
     room: ROOM,
@@ -226,14 +225,10 @@ async function catchUp(senderLog: TodoLog, receiverLog: TodoLog, step: Hold): Pr
       for (const deliver of wire.splice(0)) deliver()
       await settled()
       if (dirty.size === 0) return
-      const hold = { held: uiHeld, limit: isCatchingUp(receiver.engine.progress()) ? TODO_PAGE : Infinity }
-      const { todos } = await logSnapshot(receiverLog, meta.meta, false, dirty, hold)
+      const snapshot = await logSnapshot(receiverLog, meta.meta, false, dirty, uiHeld.forPatch(isCatchingUp(receiver.engine.progress())))
       dirty = new Set()
-      // Always a patch: a snapshot with a dirty set is one.
-      if (!Array.isArray(todos)) {
-        holdPatch(uiHeld, todos)
-        splitPatch(todos)
-      }
+      uiHeld.after(snapshot)
+      if (!Array.isArray(snapshot.todos)) splitPatch(snapshot.todos) // always a patch: it had a dirty set
     })
   }
 }

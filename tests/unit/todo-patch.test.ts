@@ -11,6 +11,8 @@ import type { TodoView } from '../../client/worker/protocol.ts'
 import { PATCH_PART, PARTS_PER_FRAME, PatchInParts, applyTodoPatch, diffTodos, holdPatch, joinPatchParts, postInGroups, splitPatch } from '../../client/worker/todo-patch.ts'
 import { keepUnchanged, keepUnchangedRecord } from '../../client/stores/keep-unchanged.ts'
 import { todo } from '../helpers/fixtures.ts'
+import { UiHeldTodos } from '../../client/worker/snapshot.ts'
+import { TODO_PAGE } from '../../client/components/todo/todo-window.ts'
 
 const view = (n: number, content: string, completed = false): TodoView => ({ id: todo(n), content, list: null, completed, churn: [], clocks: null })
 const same = (t: TodoView) => t
@@ -237,5 +239,19 @@ describe('keepUnchangedRecord', () => {
     for (const next of nexts) {
       expect(keepUnchangedRecord(before, next)).toBe(next)
     }
+  })
+})
+
+describe('UiHeldTodos (what the UI holds, for the next patch)', () => {
+  it('holds a first page during a catch-up and everything after; follows full lists and patches', () => {
+    const ui = new UiHeldTodos()
+    expect(ui.forPatch(true).limit).toBe(TODO_PAGE)
+    expect(ui.forPatch(false).limit).toBe(Infinity)
+    ui.after({ todos: [view(1, 'a'), view(2, 'b')] })
+    expect([...ui.forPatch(true).held]).toEqual([todo(1), todo(2)])
+    ui.after({ todos: { changed: [[2, view(3, 'c')]], gone: [todo(1)] } })
+    expect([...ui.forPatch(true).held].sort()).toEqual([todo(2), todo(3)])
+    ui.after({ todos: [view(4, 'd')] }) // a full list replaces what was held
+    expect([...ui.forPatch(false).held]).toEqual([todo(4)])
   })
 })
