@@ -24,9 +24,8 @@ interface Asked {
 }
 
 export class PendingToggles {
+  /** By todo; an entry with nothing unanswered waits for the next snapshot (`settle`). */
   readonly #asked = new Map<TodoId, Asked>()
-  /** Todos whose toggles were all answered since the last settle. */
-  readonly #answered = new Set<TodoId>()
 
   /** The user asked `todo` to be `completed`. Call the function returned once the act is answered. */
   ask(todo: TodoId, completed: boolean): () => void {
@@ -34,12 +33,11 @@ export class PendingToggles {
     asked.completed = completed
     asked.unanswered++
     this.#asked.set(todo, asked)
-    this.#answered.delete(todo)
     let once = false
     return () => {
       if (once) return
       once = true
-      if (--asked.unanswered === 0 && this.#asked.get(todo) === asked) this.#answered.add(todo)
+      asked.unanswered--
     }
   }
 
@@ -48,8 +46,7 @@ export class PendingToggles {
    * (it shows their events), before `overlay`.
    */
   settle(): void {
-    for (const todo of this.#answered) this.#asked.delete(todo)
-    this.#answered.clear()
+    for (const [todo, asked] of this.#asked) if (asked.unanswered === 0) this.#asked.delete(todo)
   }
 
   /** `todos` with each unsettled todo as asked; the same array when that changes nothing. */

@@ -58,6 +58,7 @@ export const useRoomStore = defineStore('room', () => {
   /** The todos as the log's snapshots and patches give them. */
   let logTodos: readonly TodoView[] = []
   let toggles = new PendingToggles()
+  const showTodos = (): void => void (todos.value = toggles.overlay(logTodos))
   const eventCount = ref(0)
   const signaling = ref<SignalingStatus>('connecting')
   const peers = ref<PeerLink[]>([])
@@ -118,7 +119,7 @@ export const useRoomStore = defineStore('room', () => {
           if (Array.isArray(s.todos)) logTodos = keepUnchanged(logTodos, s.todos)
           else logTodos = parts ? parts.finish(s.todos) : applyTodoPatch(logTodos, s.todos)
           toggles.settle()
-          todos.value = toggles.overlay(logTodos)
+          showTodos()
           if (s.counts.total !== counts.value.total || s.counts.active !== counts.value.active) counts.value = s.counts
           if (s.lists.join('\n') !== lists.value.join('\n')) lists.value = s.lists // unchanged: no re-render
           eventCount.value = s.eventCount
@@ -277,13 +278,13 @@ export const useRoomStore = defineStore('room', () => {
   async function toggle(id: TodoId, completed: boolean): Promise<void> {
     const pending = toggles
     const answered = pending.ask(id, completed)
-    todos.value = pending.overlay(logTodos)
+    showTodos()
     const stored = await act(id, 'complete', completed)
     answered()
-    if (stored || pending !== toggles) return
+    if (stored || pending !== toggles) return // a new PendingToggles: the room was left meanwhile
     // Refused: nothing changed in the log, so no snapshot may come to settle it.
     pending.settle()
-    todos.value = pending.overlay(logTodos)
+    showTodos()
   }
 
   async function remove(id: TodoId): Promise<void> {
