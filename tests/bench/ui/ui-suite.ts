@@ -9,7 +9,9 @@
  *        installed before any script runs; waits until B shows every event
  *
  * Two persistent profiles, not two contexts of one browser: a throwaway context keeps
- * OPFS in memory, which is not what a user's tab gets (see ../chromium.ts).
+ * OPFS in memory, which is not what a user's tab gets (see ../chromium.ts). Both run in
+ * the bench's scheduling group, not one each (browser-in-session.ts says why;
+ * UI_BENCH_SEPARATE_GROUPS=1 gives each its own).
  *
  * A long task is one task over 50 ms on the UI thread (the Long Tasks API reports only
  * those), so the target "never blocked for more than 50 ms" is: no long task during the
@@ -61,6 +63,7 @@ import { startSignalingServer } from '../../../signaling/server.ts'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_LOOPBACK_ARG } from '../../helpers/chromium.ts'
 import { loadAverage, machineInfo } from '../machine.ts'
 import { type TraceEvent, catchupTasks } from './catchup-tasks.ts'
+import { launchInSession } from './browser-in-session.ts'
 import { type BenchRow, type Suite, median, round, rowWithTarget } from '../suite.ts'
 
 export const UI_CONFIG = {
@@ -83,6 +86,12 @@ export const UI_CONFIG = {
    * root, 2.5% of 845 as a user; past 50 ms, 3 against 0; catch-up 6.6 s against 7.0 s.
    */
   rootPriorities: !!process.env.UI_BENCH_ROOT_PRIORITIES,
+  /**
+   * UI_BENCH_SEPARATE_GROUPS=1: each browser in a scheduling group of its own, as
+   * Playwright starts them (see persistentBrowser and browser-in-session.ts). Off by
+   * default: both share the bench's group. A niced sender always has its own group.
+   */
+  separateGroups: !!process.env.UI_BENCH_SEPARATE_GROUPS,
   /**
    * UI_BENCH_FRAME_GAPS=1: each visit also counts the gaps between animation frames, with
    * a requestAnimationFrame loop in the page. Off by default, because the loop is part of
@@ -179,18 +188,26 @@ function probeScript(targetMs: number): string {
  * why there is none). `threadNice`: the lowest nice value among its browser process's
  * threads once it has started (0 unless it could raise some; see UI_CONFIG.rootPriorities).
  *
- * How: Playwright starts each browser in a session of its own (setsid), and Linux with
- * autogroup scheduling (kernel.sched_autogroup_enabled=1, as here) schedules a session
- * as one group: under load two browsers split the two cores evenly, whatever the nice
- * values of their threads. Only the group's own nice value (/proc/<pid>/autogroup) moves
- * that split, so a wrapper script sets it before it execs Chromium. (Nice values would not
- * do anyway: Chromium, run as root, resets its processes' priorities; its renderers ran
- * at nice 0 under the `nice -n 19` wrapper this option first used.)
+ * Scheduling groups: Playwright starts each browser in a session of its own (setsid), and
+ * Linux with autogroup scheduling (kernel.sched_autogroup_enabled=1, as here) schedules a
+ * session as one group. By default the browsers are started in the bench's own session
+ * instead (browser-in-session.ts says why), so they share one group and their threads
+ * compete one by one; UI_BENCH_SEPARATE_GROUPS=1 keeps Playwright's separate sessions.
+ *
+ * Niced: within a group, under load two groups split the two cores evenly, whatever the
+ * nice values of their threads. Only the group's own nice value (/proc/<pid>/autogroup)
+ * moves that split, so a niced browser gets a session (group) of its own, and a wrapper
+ * script sets the group's nice value before it execs Chromium. (Nice values would not do
+ * anyway: Chromium, run as root, resets its processes' priorities; its renderers ran at
+ * nice 0 under the `nice -n 19` wrapper this option first used.)
  *
  * The same wrapper takes CAP_SYS_NICE from a browser run as root (setpriv), unless
  * UI_CONFIG.rootPriorities: see there.
  */
-async function persistentBrowser(profiles: string[], niced = false): Promise<{ ctx: BrowserContext; sched: string; threadNice: number | null }> {
+async function persistentBrowser(
+  profiles: string[],
+  niced = false,
+): Promise<{ ctx: BrowserContext; sched: string; threadNice: number | null; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'peerlog-ui-bench-'))
   profiles.push(profile)
   const schedFile = join(profile, 'sched.txt')
@@ -211,13 +228,20 @@ async function persistentBrowser(profiles: string[], niced = false): Promise<{ c
     `exec ${CHROMIUM_PATH} "$@"`,
   ]
   await writeFile(executablePath, script.join('\n') + '\n', { mode: 0o755 })
-  const ctx = await chromium.launchPersistentContext(join(profile, 'data'), {
-    executablePath,
-    args: [...CHROMIUM_ARGS, WEBRTC_LOOPBACK_ARG],
-    headless: true,
-  })
-  const sched = niced ? (await readFile(schedFile, 'utf8')).trim() : 'normal'
-  return { ctx, sched, threadNice: await lowestThreadNice(Number(await readFile(pidFile, 'utf8'))) }
+  const args = [...CHROMIUM_ARGS, WEBRTC_LOOPBACK_ARG]
+  const userDataDir = join(profile, 'data')
+  let ctx: BrowserContext
+  let close: () => Promise<void>
+  let sched: string
+  if (niced || UI_CONFIG.separateGroups) {
+    ctx = await chromium.launchPersistentContext(userDataDir, { executablePath, args, headless: true })
+    close = () => ctx.close()
+    sched = niced ? (await readFile(schedFile, 'utf8')).trim() : 'normal, a scheduling group of its own'
+  } else {
+    ;({ ctx, close } = await launchInSession(executablePath, userDataDir, profile, args))
+    sched = 'normal, in the bench\'s scheduling group'
+  }
+  return { ctx, sched, close, threadNice: await lowestThreadNice(Number(await readFile(pidFile, 'utf8'))) }
 }
 
 /** The lowest nice value among the threads of process `pid` (null where /proc cannot say). */
@@ -401,7 +425,7 @@ async function joinFresh(
 ): Promise<Visit & { cpu: ReturnType<typeof threadCpu> | null; threadNice: number | null }> {
   const traceFile = trace?.file
   const profiles: string[] = []
-  const { ctx, threadNice } = await persistentBrowser(profiles)
+  const { ctx, threadNice, close } = await persistentBrowser(profiles)
   try {
     const b = ctx.pages()[0] ?? (await ctx.newPage())
     b.on('pageerror', (err) => progress(`B page error: ${err.message}`))
@@ -440,7 +464,7 @@ async function joinFresh(
     if ((await eventCount(b).textContent())?.trim() !== String(n)) throw new Error('B does not show every event')
     return { ...result, cpu, threadNice }
   } finally {
-    await ctx.close().catch(() => undefined)
+    await close().catch(() => undefined)
     for (const p of profiles) await rm(p, { recursive: true, force: true })
   }
 }
@@ -462,6 +486,7 @@ export const uiSuite: Suite = {
     const server = await startSignalingServer({ port: 0, host: '127.0.0.1', staticDir: dist, log: { info() {}, warn() {}, error: console.error } })
     const profiles: string[] = []
     let ctxA: BrowserContext | null = null
+    let closeA: (() => Promise<void>) | null = null
     const visits: ReturnType<typeof summarize>[] = []
     let traced: ReturnType<typeof threadCpu> | null = null
     let browserVersion = ''
@@ -474,6 +499,7 @@ export const uiSuite: Suite = {
       // if it ran on another machine (here both share two cores).
       const sender = await persistentBrowser(profiles, UI_CONFIG.niceSender)
       ctxA = sender.ctx
+      closeA = sender.close
       senderSched = sender.sched
       threadNice.sender = sender.threadNice
       progress(`sending browser's scheduling: ${senderSched}`)
@@ -504,7 +530,7 @@ export const uiSuite: Suite = {
       traced = (await joinFresh(link, n, {}, progress)).cpu
       progress(`  ${traced?.tasks.map((t) => `${t.wall_ms} ms wall / ${t.cpu_ms} ms cpu`).join(', ') || 'no long task'}`)
     } finally {
-      await ctxA?.close().catch(() => undefined)
+      await closeA?.().catch(() => undefined)
       await server.close()
       for (const p of profiles) await rm(p, { recursive: true, force: true })
     }

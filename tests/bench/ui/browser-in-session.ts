@@ -1,0 +1,162 @@
+/**
+ * Starting a persistent Chromium in the bench's own session, as a plain child process,
+ * and driving it over CDP: the way the ui suite puts both of its browsers in one
+ * scheduling group.
+ *
+ * Why not Playwright's launch: it starts every browser as the leader of a new session
+ * (spawn's `detached`, i.e. setsid), and Linux with autogroup scheduling
+ * (kernel.sched_autogroup_enabled=1, the default here) schedules each session as one
+ * group. Two browsers under load then split the two cores group against group. Measured
+ * with `npm run bench -- ui` (100k events, sender at normal priority, 2026-12-06), visits
+ * with a UI-thread task over 50 ms during the catch-up (each such task 1.5–11 ms of the UI
+ * thread's own CPU in traces, stretched 5–20× waiting for a core):
+ *   separate groups (Playwright's launch)          4 of 40   (11 of 120 the session before)
+ *   one group (this module)                        1 of 80   catch-up 7.5 s against 8.5 s
+ *   autogroup switched off (every thread alone)    0 of 40   catch-up 7.2 s
+ * The likely mechanism: a group's weight is spread over the CPUs by its recent load, so
+ * the joining tab's UI thread, asleep most of the time, wakes on a CPU where its group
+ * weighs a sliver of the sending browser's group, and waits. The sending browser stands
+ * in for a peer on another machine; that split is a property of this test rig, not of
+ * the tab, so by default the rig does not add it.
+ *
+ * The browser gets the arguments Playwright would give it (recorded by a stand-in
+ * executable, so they follow Playwright's version) with a debugging port in place of the
+ * pipe, and the viewport Playwright's persistent contexts emulate (1280×720).
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type Browser, type BrowserContext, chromium } from 'playwright'
+
+export interface SessionBrowser {
+  browser: Browser
+  /** The profile's default context, with one page at the emulated viewport. */
+  ctx: BrowserContext
+  /** The browser process's pid. */
+  pid: number
+  close(): Promise<void>
+}
+
+const VIEWPORT = { width: 1280, height: 720 }
+
+/** The arguments Playwright would start `args`' browser with, on profile `userDataDir`. */
+async function playwrightArgs(scratchDir: string, userDataDir: string, args: string[]): Promise<string[]> {
+  const recorder = join(scratchDir, 'record-args.sh')
+  const recorded = join(scratchDir, 'args.bin')
+  await writeFile(recorder, `#!/bin/sh\nprintf '%s\\0' "$@" > '${recorded}'\nexit 1\n`, { mode: 0o755 })
+  // The stand-in exits at once, so the launch fails: expected, the arguments are on disk.
+  await chromium
+    .launchPersistentContext(userDataDir, { executablePath: recorder, args, headless: true, timeout: 10_000 })
+    .then((ctx) => ctx.close(), () => undefined)
+  const argv = (await readFile(recorded, 'utf8')).split('\0').slice(0, -1)
+  if (!argv.includes('--remote-debugging-pipe')) throw new Error(`unexpected Playwright arguments: ${argv.join(' ')}`)
+  return argv.map((a) => (a === '--remote-debugging-pipe' ? '--remote-debugging-port=0' : a))
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Every process below `root`, read from /proc (parent pids). */
+async function descendants(root: number): Promise<number[]> {
+  const parent = new Map<number, number>()
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '')
+    // Fields after the command (which may hold spaces): the parent pid is the 2nd.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    if (Number.isInteger(ppid)) parent.set(Number(name), ppid)
+  }
+  const below = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true
+    return false
+  }
+  return [...parent.keys()].filter(below)
+}
+
+/** Waits until process `pid` has exited (SIGKILL after `timeoutMs`); a zombie has. */
+async function gone(pid: number, timeoutMs: number): Promise<void> {
+  const alive = async () => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+    return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  }
+  for (const until = Date.now() + timeoutMs; (await alive()) && Date.now() < until; ) await sleep(50)
+  if (await alive()) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+}
+
+/** Resolves with the DevTools endpoint Chromium prints on stderr at start. */
+function devtoolsEndpoint(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = ''
+    const timer = setTimeout(() => fail(new Error(`Chromium printed no DevTools endpoint in ${timeoutMs} ms:\n${seen.slice(-2000)}`)), timeoutMs)
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString()
+      const m = /DevTools listening on (ws:\/\/\S+)/.exec(seen)
+      if (m) {
+        done()
+        resolve(m[1]!)
+      }
+    }
+    const onExit = (code: number | null) => fail(new Error(`Chromium exited (${code}) before it listened:\n${seen.slice(-2000)}`))
+    const onError = (err: Error) => fail(new Error(`Chromium did not start: ${err.message}`))
+    const done = () => {
+      clearTimeout(timer)
+      child.stderr!.off('data', onData)
+      child.off('exit', onExit)
+      child.off('error', onError)
+      // Keep draining: a full stderr pipe would stall the browser.
+      child.stderr!.resume()
+    }
+    const fail = (err: Error) => {
+      done()
+      reject(err)
+    }
+    child.stderr!.on('data', onData)
+    child.once('exit', onExit)
+    child.once('error', onError)
+  })
+}
+
+/**
+ * A persistent Chromium on `userDataDir`, started by `executablePath` (Chromium or a
+ * wrapper that execs it) as a child of this process, in its session.
+ */
+export async function launchInSession(executablePath: string, userDataDir: string, scratchDir: string, args: string[]): Promise<SessionBrowser> {
+  const argv = await playwrightArgs(scratchDir, userDataDir, args)
+  const child = spawn(executablePath, argv, { stdio: ['ignore', 'ignore', 'pipe'] })
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.once('error', () => resolve())
+  })
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+  }
+  try {
+    const browser = await chromium.connectOverCDP(await devtoolsEndpoint(child, 30_000))
+    const ctx = browser.contexts()[0]
+    if (!ctx) throw new Error('Chromium has no default context')
+    const page = ctx.pages()[0] ?? (await ctx.newPage())
+    await page.setViewportSize(VIEWPORT)
+    const close = async () => {
+      // Its renderer, GPU and utility processes outlive it for a moment, and nothing
+      // kills them as a group (Playwright kills its own browsers' process groups; this
+      // one is in ours): wait for each, or removing the profile races what they write.
+      const tree = await descendants(child.pid!)
+      const session = await browser.newBrowserCDPSession().catch(() => null)
+      await session?.send('Browser.close').catch(() => undefined)
+      const quit = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)])
+      if (!quit) await kill()
+      await browser.close().catch(() => undefined)
+      for (const pid of tree) await gone(pid, 10_000)
+    }
+    return { browser, ctx, pid: child.pid!, close }
+  } catch (err) {
+    await kill()
+    throw err
+  }
+}
