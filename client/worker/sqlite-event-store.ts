@@ -23,6 +23,7 @@ import { eventIdIs, migrate } from './sqlite-schema.ts'
 import type { SqliteWasm } from './param-writer.ts'
 import {
   EVENT_COLUMNS,
+  type MaybePromise,
   Statements,
   TODO_COLUMNS,
   TODO_VALUES,
@@ -232,7 +233,7 @@ export class SqliteEventStore implements EventStore {
       await this.#sql.run(SQL.begin)
       try {
         await this.#insertEvents(events)
-        for (const todo of todos) await this.#sql.run(SQL.upsertTodo, todoParams(todo))
+        await this.#upsertTodos(todos)
         await this.#sql.run(SQL.commit)
       } catch (err) {
         // Some errors (e.g. SQLITE_FULL) already rolled the transaction back.
@@ -247,7 +248,7 @@ export class SqliteEventStore implements EventStore {
       await this.#sql.run(SQL.begin)
       try {
         await this.#sql.run(SQL.clearTodos)
-        for (const todo of todos) await this.#sql.run(SQL.upsertTodo, todoParams(todo))
+        await this.#upsertTodos(todos)
         await this.#sql.run(SQL.commit)
       } catch (err) {
         if (!this.#sqlite3.get_autocommit(this.#db)) await this.#sql.run(SQL.rollback)
@@ -288,27 +289,44 @@ export class SqliteEventStore implements EventStore {
       authors.set(e.author, Math.max(authors.get(e.author) ?? 0, e.lamport))
       todos.add(e.todo)
     }
+    // The per-row statements below take their results as they come: awaited only when the
+    // VFS has asynchronous work (Statements.run says why).
     for (const [author, lamport] of authors) await this.#sql.run(SQL.upsertAuthor, [idParam(author), lamport])
     for (const todo of todos) await this.#sql.run(SQL.internTodo, [idParam(todo)])
 
     let firstSeq: number | undefined
     const inserted: Array<{ seq: number; event: TodoEvent }> = []
+    const readSeq = (s: number) => readInteger(this.#sqlite3, s, 0)
     for (const e of events) {
       const row = [idParam(e.id), e.lamport, idParam(e.author), idParam(e.todo), e.type, valueParam(e.value), e.time]
-      const seq = await this.#sql.first(SQL.insertEvent, row, (s) => readInteger(this.#sqlite3, s, 0))
+      let seq = this.#sql.first(SQL.insertEvent, row, readSeq)
+      if (seq instanceof Promise) seq = await seq
       if (seq === undefined) continue // already stored: events never change, so nothing to do
       firstSeq ??= seq
       inserted.push({ seq, event: e })
-      for (const [pos, parent] of e.parents.entries()) {
-        await this.#sql.run(SQL.linkParent, [seq, pos, idParam(parent)])
-        if (this.#sqlite3.changes(this.#db) !== 1) throw new Error(`parent ${parent} of event ${e.id} is not stored`)
+      for (let pos = 0; pos < e.parents.length; pos++) {
+        const linked = this.#sql.run(SQL.linkParent, [seq, pos, idParam(e.parents[pos]!)])
+        if (linked instanceof Promise) await linked
+        if (this.#sqlite3.changes(this.#db) !== 1) throw new Error(`parent ${e.parents[pos]} of event ${e.id} is not stored`)
       }
     }
     if (firstSeq === undefined) return
     // Rowids only grow (events are never deleted), so this batch is every seq >= firstSeq.
     await this.#sql.run(SQL.dropParentHeadsSince, [firstSeq])
     const parentsInBatch = new Set(inserted.flatMap(({ event }) => event.parents))
-    for (const { seq, event } of inserted) if (!parentsInBatch.has(event.id)) await this.#sql.run(SQL.addHead, [seq])
+    for (const { seq, event } of inserted) {
+      if (parentsInBatch.has(event.id)) continue
+      const added = this.#sql.run(SQL.addHead, [seq])
+      if (added instanceof Promise) await added
+    }
+  }
+
+  /** Writes each todo's row (inside the open transaction), awaiting only when the VFS has async work. */
+  async #upsertTodos(todos: readonly TodoState[]): Promise<void> {
+    for (const todo of todos) {
+      const written = this.#sql.run(SQL.upsertTodo, todoParams(todo))
+      if (written instanceof Promise) await written
+    }
   }
 
   /**
@@ -318,19 +336,19 @@ export class SqliteEventStore implements EventStore {
    * non-empty waits for and clears it, so the async calls of two connections must not
    * interleave: one could take the other's retry and leave it failing with SQLITE_BUSY.
    */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  exclusive<T>(fn: () => MaybePromise<T>): Promise<T> {
     return this.#use(fn)
   }
 
   /** Queues `fn` behind every earlier call; rejects with StoreClosedError once closed. */
-  #use<T>(fn: () => Promise<T>): Promise<T> {
+  #use<T>(fn: () => MaybePromise<T>): Promise<T> {
     return this.#enqueue(() => {
       if (this.#closed) throw new StoreClosedError()
       return fn()
     })
   }
 
-  #enqueue<T>(fn: () => Promise<T>): Promise<T> {
+  #enqueue<T>(fn: () => MaybePromise<T>): Promise<T> {
     const result = this.#tail.then(fn)
     // The next call waits for this one to settle either way; its outcome goes to our caller.
     this.#tail = result.then(

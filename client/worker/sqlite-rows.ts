@@ -38,6 +38,9 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
 const INT32_MAX = 0x7fffffff
 const EVENT_ID_HEX = EVENT_ID_BYTES * 2
 
+/** A value, or a promise of it when it could not be had at once (never a promise of a promise). */
+export type MaybePromise<T> = T | Promise<T>
+
 /** Prepared statements of one connection, keyed by SQL text. */
 export class Statements {
   readonly #cache = new Map<string, number>()
@@ -53,45 +56,93 @@ export class Statements {
     this.#steps = new SyncStep(sqlite3, wasm)
   }
 
-  /** Runs one statement with `params`, calling `onRow` on each result row; returns the row count. */
-  async run(sql: string, params: readonly SqlParam[] = [], onRow?: (stmt: number) => void): Promise<number> {
-    const stmt = await this.#prepare(sql)
+  /**
+   * Runs one statement with `params`, calling `onRow` on each result row; returns the row
+   * count. Synchronously, without a promise, when the statement is prepared already and
+   * the VFS has no asynchronous work (the usual case, see SyncStep): a catch-up runs
+   * ~300k statements, and an async call per statement allocated ~1 KB of promises and
+   * frames each (a heap profile of a 40k-event catch-up in Node: `run`, `first`, `all`
+   * and `#prepare` held a quarter of all it allocated), which the worker's collector then
+   * swept on threads sharing the cores with the UI. Hot loops take the value as it comes
+   * (`instanceof Promise`); anything else may simply await it.
+   */
+  run(sql: string, params: readonly SqlParam[] = [], onRow?: (stmt: number) => void): MaybePromise<number> {
+    const stmt = this.#cache.get(sql)
+    if (stmt === undefined) return this.#prepare(sql).then((prepared) => this.#run(prepared, params, onRow))
+    return this.#run(stmt, params, onRow)
+  }
+
+  /** Every row of a query, each mapped by `read` (synchronously when `run` is). */
+  all<T>(sql: string, params: readonly SqlParam[], read: (stmt: number) => T): MaybePromise<T[]> {
+    const out: T[] = []
+    const rows = this.run(sql, params, (stmt) => out.push(read(stmt)))
+    return typeof rows === 'number' ? out : rows.then(() => out)
+  }
+
+  /** The first row of a query mapped by `read`, or undefined when there is none (synchronously when `run` is). */
+  first<T>(sql: string, params: readonly SqlParam[], read: (stmt: number) => T): MaybePromise<T | undefined> {
+    let row: T | undefined
+    let seen = false
+    const rows = this.run(sql, params, (stmt) => {
+      if (!seen) row = read(stmt)
+      seen = true
+    })
+    return typeof rows === 'number' ? row : rows.then(() => row)
+  }
+
+  #run(stmt: number, params: readonly SqlParam[], onRow: ((stmt: number) => void) | undefined): number | Promise<number> {
     let rows = 0
-    let stepped = false
     try {
       for (let i = 0; i < params.length; i++) bindParam(this.sqlite3, this.#params, stmt, i + 1, params[i]!)
       for (;;) {
-        let rc = this.#steps.step(stmt)
-        if (typeof rc !== 'number') rc = await rc
+        const rc = this.#steps.step(stmt)
+        if (typeof rc !== 'number') return this.#runSlowly(stmt, rc, rows, onRow)
         if (rc !== SQLite.SQLITE_ROW) break
         rows++
         onRow?.(stmt)
       }
-      stepped = true
-    } finally {
-      try {
-        const reset = this.#steps.reset(stmt)
-        if (reset) await reset
-      } catch (err) {
-        // After a failed step, reset reports that same failure again: the original error
-        // is already propagating. A reset failing on its own is a real error.
-        if (stepped) throw err
-      }
+    } catch (err) {
+      return this.#resetAfterFailure(stmt, err)
     }
+    // A reset failing after steps that did not is a real error: it propagates.
+    const reset = this.#steps.reset(stmt)
+    return reset ? reset.then(() => rows) : rows
+  }
+
+  /** The rest of `#run` once a step has turned asynchronous (`pending`). */
+  async #runSlowly(stmt: number, pending: Promise<number>, rows: number, onRow: ((stmt: number) => void) | undefined): Promise<number> {
+    try {
+      for (let rc = await pending; rc === SQLite.SQLITE_ROW; ) {
+        rows++
+        onRow?.(stmt)
+        const next = this.#steps.step(stmt)
+        rc = typeof next === 'number' ? next : await next
+      }
+    } catch (err) {
+      return this.#resetAfterFailure(stmt, err)
+    }
+    const reset = this.#steps.reset(stmt)
+    if (reset) await reset
     return rows
   }
 
-  /** Every row of a query, each mapped by `read`. */
-  async all<T>(sql: string, params: readonly SqlParam[], read: (stmt: number) => T): Promise<T[]> {
-    const out: T[] = []
-    await this.run(sql, params, (stmt) => out.push(read(stmt)))
-    return out
-  }
-
-  /** The first row of a query mapped by `read`, or undefined when there is none. */
-  async first<T>(sql: string, params: readonly SqlParam[], read: (stmt: number) => T): Promise<T | undefined> {
-    const rows = await this.all(sql, params, read)
-    return rows[0]
+  /**
+   * Resets `stmt` after binding, stepping or `onRow` threw `err`, and throws `err`. After a
+   * failed step, reset reports that same failure again: the original error is already
+   * propagating, so the reset's own is dropped.
+   */
+  #resetAfterFailure(stmt: number, err: unknown): never | Promise<never> {
+    let reset: void | Promise<void>
+    try {
+      reset = this.#steps.reset(stmt)
+    } catch {
+      throw err
+    }
+    if (!reset) throw err
+    return reset.then(
+      () => Promise.reject(err),
+      () => Promise.reject(err),
+    )
   }
 
   /** Finalizes every cached statement (before closing the connection). */

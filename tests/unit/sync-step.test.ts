@@ -58,7 +58,9 @@ describe('SyncStep on real SQLite (in memory)', () => {
     const { sqlite3, sql } = memory
     const insert = 'INSERT INTO t (k, v) VALUES (?, ?)'
     await sql.run(insert, [10, 'x'])
-    const err = await sql.run(insert, [10, 'again']).catch((e: unknown) => e)
+    const err = await Promise.resolve()
+      .then(() => sql.run(insert, [10, 'again']))
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(Error)
     expect((err as { code: number }).code & 0xff).toBe(SQLite.SQLITE_CONSTRAINT)
     expect((err as Error).message).toMatch(/UNIQUE constraint failed: t\.k/)
