@@ -55,21 +55,61 @@ async function playwrightArgs(scratchDir: string, userDataDir: string, args: str
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** Every process below `root`, read from /proc (parent pids). */
-async function descendants(root: number): Promise<number[]> {
-  const parent = new Map<number, number>()
+/** Each process's parent pid and CPU time so far (clock ticks), read from /proc. */
+async function processTable(): Promise<Map<number, { parent: number; ticks: number }>> {
+  const table = new Map<number, { parent: number; ticks: number }>()
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue
     const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '')
-    // Fields after the command (which may hold spaces): the parent pid is the 2nd.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    if (Number.isInteger(ppid)) parent.set(Number(name), ppid)
+    // Fields after the command (which may hold spaces): the parent pid is the 2nd, user
+    // and system time the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const parent = Number(fields[1])
+    if (Number.isInteger(parent)) table.set(Number(name), { parent, ticks: Number(fields[11]) + Number(fields[12]) })
   }
+  return table
+}
+
+/** `root` and every process below it. */
+function tree(table: Map<number, { parent: number }>, root: number): number[] {
   const below = (pid: number): boolean => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = table.get(p)?.parent) if (p === root) return true
     return false
   }
-  return [...parent.keys()].filter(below)
+  return [...table.keys()].filter(below)
+}
+
+/** Every process below `root`. */
+async function descendants(root: number): Promise<number[]> {
+  return tree(await processTable(), root).filter((pid) => pid !== root)
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_S = 100
+
+/**
+ * Resolves once browser `pid` and its processes have used under `idleShare` of one core
+ * over `windowMs`, or after `maxMs` (then false). A fresh browser spends its first
+ * seconds on its own start-up (here ~1.3 s at two cores after Playwright is connected,
+ * most of it loading the omnibox popup's WebUI into a renderer of its own); a visit that
+ * began at once had that in its catch-up (one traced visit in nine: 718 ms of that
+ * renderer's CPU, from 1.6 s before the catch-up into it). A user's browser did that
+ * when it started, not when they open a room link.
+ */
+export async function untilQuiet(pid: number, { windowMs = 500, idleShare = 0.1, maxMs = 15_000 } = {}): Promise<boolean> {
+  const cpuMs = async () => {
+    const table = await processTable()
+    return (tree(table, pid).reduce((sum, p) => sum + table.get(p)!.ticks, 0) * 1000) / TICKS_PER_S
+  }
+  const until = Date.now() + maxMs
+  let before = await cpuMs()
+  while (Date.now() < until) {
+    await sleep(windowMs)
+    const now = await cpuMs()
+    if (now - before < windowMs * idleShare) return true
+    before = now
+  }
+  return false
 }
 
 /** Waits until process `pid` has exited (SIGKILL after `timeoutMs`); a zombie has. */

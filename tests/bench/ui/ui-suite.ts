@@ -63,7 +63,7 @@ import { startSignalingServer } from '../../../signaling/server.ts'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_LOOPBACK_ARG } from '../../helpers/chromium.ts'
 import { loadAverage, machineInfo } from '../machine.ts'
 import { type TraceEvent, catchupTasks } from './catchup-tasks.ts'
-import { launchInSession } from './browser-in-session.ts'
+import { launchInSession, untilQuiet } from './browser-in-session.ts'
 import { type BenchRow, type Suite, median, round, rowWithTarget } from '../suite.ts'
 
 export const UI_CONFIG = {
@@ -202,7 +202,8 @@ function probeScript(targetMs: number): string {
  * nice 0 under the `nice -n 19` wrapper this option first used.)
  *
  * The same wrapper takes CAP_SYS_NICE from a browser run as root (setpriv), unless
- * UI_CONFIG.rootPriorities: see there.
+ * UI_CONFIG.rootPriorities: see there. Returns once the fresh browser's own start-up work
+ * is done (browser-in-session.ts, untilQuiet).
  */
 async function persistentBrowser(
   profiles: string[],
@@ -241,7 +242,10 @@ async function persistentBrowser(
     ;({ ctx, close } = await launchInSession(executablePath, userDataDir, profile, args))
     sched = 'normal, in the bench\'s scheduling group'
   }
-  return { ctx, sched, close, threadNice: await lowestThreadNice(Number(await readFile(pidFile, 'utf8'))) }
+  const pid = Number(await readFile(pidFile, 'utf8'))
+  // Its own start-up done first, as a user's browser has it done (untilQuiet says why).
+  if (!(await untilQuiet(pid))) console.error('  (the fresh browser was still busy after 15 s: going on)')
+  return { ctx, sched, close, threadNice: await lowestThreadNice(pid) }
 }
 
 /** The lowest nice value among the threads of process `pid` (null where /proc cannot say). */
@@ -444,6 +448,12 @@ async function joinFresh(
         await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
         await cdp.send('Profiler.start')
       }
+      // UI_BENCH_HEAP=1: where the UI thread allocates (<file>.heapprofile, sampled every
+      // 16 KiB, objects collected since included: allocation, not retention).
+      if (process.env.UI_BENCH_HEAP && traceFile) {
+        await cdp.send('HeapProfiler.enable')
+        await cdp.send('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+      }
     }
     const result = await visit(b, link, n)
     let cpu: ReturnType<typeof threadCpu> | null = null
@@ -451,6 +461,10 @@ async function joinFresh(
       if (process.env.UI_BENCH_CPU && traceFile) {
         const { profile } = await cdp.send('Profiler.stop')
         await writeFile(`${traceFile}.cpuprofile`, JSON.stringify(profile))
+      }
+      if (process.env.UI_BENCH_HEAP && traceFile) {
+        const { profile } = await cdp.send('HeapProfiler.stopSampling')
+        await writeFile(`${traceFile}.heapprofile`, JSON.stringify(profile))
       }
       const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve))
       await cdp.send('Tracing.end')
