@@ -194,10 +194,10 @@ function probeScript(targetMs: number): string {
  * instead (browser-in-session.ts says why), so they share one group and their threads
  * compete one by one; UI_BENCH_SEPARATE_GROUPS=1 keeps Playwright's separate sessions.
  *
- * Niced: within a group, under load two groups split the two cores evenly, whatever the
- * nice values of their threads. Only the group's own nice value (/proc/<pid>/autogroup)
- * moves that split, so a niced browser gets a session (group) of its own, and a wrapper
- * script sets the group's nice value before it execs Chromium. (Nice values would not do
+ * Niced: under load, two groups split the two cores evenly, whatever the nice values of
+ * their threads. Only a group's own nice value (/proc/<pid>/autogroup) moves that split,
+ * so a niced browser gets a session (group) of its own, and a wrapper script sets the
+ * group's nice value before it execs Chromium. (Nice values would not do
  * anyway: Chromium, run as root, resets its processes' priorities; its renderers ran at
  * nice 0 under the `nice -n 19` wrapper this option first used.)
  *
