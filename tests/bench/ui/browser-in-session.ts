@@ -13,6 +13,8 @@
  *   separate groups (Playwright's launch)          4 of 40   (11 of 120 the session before)
  *   one group (this module)                        1 of 80   catch-up 7.5 s against 8.5 s
  *   autogroup switched off (every thread alone)    0 of 40   catch-up 7.2 s
+ * and once each visit also waited for its browser's start-up (untilQuiet, below): one
+ * group 0 of 160 (two runs of 80), separate groups still 6 of 40.
  * The likely mechanism: a group's weight is spread over the CPUs by its recent load, so
  * the joining tab's UI thread, asleep most of the time, wakes on a CPU where its group
  * weighs a sliver of the sending browser's group, and waits. The sending browser stands
