@@ -28,14 +28,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Browser, type BrowserContext, chromium } from 'playwright'
+import { type BrowserContext, chromium } from 'playwright'
 
 export interface SessionBrowser {
-  browser: Browser
   /** The profile's default context, with one page at the emulated viewport. */
   ctx: BrowserContext
-  /** The browser process's pid. */
-  pid: number
   close(): Promise<void>
 }
 
@@ -57,17 +54,24 @@ async function playwrightArgs(scratchDir: string, userDataDir: string, args: str
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
+/**
+ * The fields of /proc/<`task`>/stat after the command (which may hold spaces), from the
+ * state on (index 0: state, 1: parent pid, 11 and 12: user and system time in clock
+ * ticks, 16: nice); null when the process is gone. `task`: a pid, or `<pid>/task/<tid>`.
+ */
+export async function procStat(task: number | string): Promise<string[] | null> {
+  const stat = await readFile(`/proc/${task}/stat`, 'utf8').catch(() => '')
+  return stat === '' ? null : stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
 /** Each process's parent pid and CPU time so far (clock ticks), read from /proc. */
 async function processTable(): Promise<Map<number, { parent: number; ticks: number }>> {
   const table = new Map<number, { parent: number; ticks: number }>()
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue
-    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '')
-    // Fields after the command (which may hold spaces): the parent pid is the 2nd, user
-    // and system time the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const parent = Number(fields[1])
-    if (Number.isInteger(parent)) table.set(Number(name), { parent, ticks: Number(fields[11]) + Number(fields[12]) })
+    const fields = await procStat(name)
+    const parent = Number(fields?.[1])
+    if (fields && Number.isInteger(parent)) table.set(Number(name), { parent, ticks: Number(fields[11]) + Number(fields[12]) })
   }
   return table
 }
@@ -117,8 +121,8 @@ export async function untilQuiet(pid: number, { windowMs = 500, idleShare = 0.1,
 /** Waits until process `pid` has exited (SIGKILL after `timeoutMs`); a zombie has. */
 async function gone(pid: number, timeoutMs: number): Promise<void> {
   const alive = async () => {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
-    return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+    const state = (await procStat(pid))?.[0]
+    return state !== undefined && state !== 'Z'
   }
   for (const until = Date.now() + timeoutMs; (await alive()) && Date.now() < until; ) await sleep(50)
   if (await alive()) {
@@ -196,7 +200,7 @@ export async function launchInSession(executablePath: string, userDataDir: strin
       await browser.close().catch(() => undefined)
       for (const pid of tree) await gone(pid, 10_000)
     }
-    return { browser, ctx, pid: child.pid!, close }
+    return { ctx, close }
   } catch (err) {
     await kill()
     throw err

@@ -63,7 +63,7 @@ import { startSignalingServer } from '../../../signaling/server.ts'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_LOOPBACK_ARG } from '../../helpers/chromium.ts'
 import { loadAverage, machineInfo } from '../machine.ts'
 import { type TraceEvent, catchupTasks } from './catchup-tasks.ts'
-import { launchInSession, untilQuiet } from './browser-in-session.ts'
+import { launchInSession, procStat, untilQuiet } from './browser-in-session.ts'
 import { type BenchRow, type Suite, median, round, rowWithTarget } from '../suite.ts'
 
 export const UI_CONFIG = {
@@ -254,9 +254,7 @@ async function lowestThreadNice(pid: number): Promise<number | null> {
     const tids = await readdir(`/proc/${pid}/task`)
     let lowest: number | null = null
     for (const tid of tids) {
-      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '')
-      // Fields after the command (which may hold spaces): state is the 3rd, nice the 19th.
-      const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+      const nice = Number((await procStat(`${pid}/task/${tid}`))?.[16])
       if (Number.isInteger(nice)) lowest = lowest === null ? nice : Math.min(lowest, nice)
     }
     return lowest
